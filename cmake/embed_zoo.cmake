@@ -1,0 +1,15 @@
+# Writes a C++ source that holds every zoo table as a string (run with cmake -P).
+# Inputs: ZOO_DIR (workloads/), OUT (generated .cpp).
+file(GLOB tables RELATIVE "${ZOO_DIR}" "${ZOO_DIR}/*.csv" "${ZOO_DIR}/confuciux/*.csv")
+list(SORT tables)
+set(body "// Generated from workloads/ by cmake/embed_zoo.cmake. Do not edit.\n")
+string(APPEND body "#include \"zoo_data.h\"\nnamespace analects::detail {\n")
+string(APPEND body "const std::vector<ZooEntry>& zooEntries() {\n  static const std::vector<ZooEntry> entries = {\n")
+foreach(t IN LISTS tables)
+  file(READ "${ZOO_DIR}/${t}" text)
+  string(REGEX REPLACE "\\.csv$" "" name "${t}")
+  string(APPEND body "    {\"${name}\", R\"zoo(${text})zoo\"},\n")
+endforeach()
+string(APPEND body "  };\n  return entries;\n}\n}  // namespace analects::detail\n")
+file(WRITE "${OUT}.tmp" "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

@@ -1,0 +1,14 @@
+// The `analects` subcommands. Each file adds one subcommand to the app and returns the action
+// that runs it once CLI11 has parsed the arguments.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace analects::cli {
+
+using Action = std::function<int()>;
+
+Action addZooCommand(CLI::App& app);
+
+}  // namespace analects::cli

@@ -423,10 +423,11 @@ def ncf():
     return n
 
 
-# GAMMA data/model/transformer.csv (commit 3d6caf8): 16 repeats of these "M,N,K" rows.
-TRANSFORMER_BLOCK = [("attn.qkv_proj", 512, 768, 768), ("attn.head_av", 512, 64, 512),
-                     ("attn.head_qk", 64, 512, 512), ("attn.out_proj", 512, 768, 768),
-                     ("ffn.fc2", 512, 768, 3072), ("ffn.fc1", 512, 3072, 768)]
+# GAMMA data/model/transformer.csv (commit 3d6caf8): 16 repeats of these rows, read as the
+# file's header says, "M,N,K" (the project's ConfuciuX reader reads them the same way).
+TRANSFORMER_BLOCK = [("attn.in_proj", 512, 768, 768), ("attn.head_gemm1", 512, 64, 512),
+                     ("attn.head_gemm2", 64, 512, 512), ("attn.out_proj", 512, 768, 768),
+                     ("ffn.gemm1", 512, 768, 3072), ("ffn.gemm2", 512, 3072, 768)]
 
 
 def transformer():
@@ -513,12 +514,25 @@ ZOO = [
     ("transformer", transformer, "transformer",
      "GAMMA maestro-project/gamma data/model/transformer.csv (commit 3d6caf8): 16 blocks "
      "of 6 GEMMs; M,N,K taken verbatim from each row",
-     ["reference rows 'M,N,K' -> op=gemm H=M, K=N, C=K",
-      "block rows in reference order: [512 768 768] qkv_proj, [512 64 512] head_av, "
-      "[64 512 512] head_qk, [512 768 768] out_proj, [512 768 3072] ffn.fc2, [512 3072 768] ffn.fc1",
-      "the row names are our reading of the shapes (hidden 768, 64-wide heads, FFN 3072, "
-      "sequence 512); the reference gives no names"], None),
+     ["reference rows 'M,N,K' -> op=gemm H=M, K=N, C=K; row order and values unchanged",
+      "per block, in reference order: [512 768 768] in_proj (one 768->768 projection), "
+      "[512 64 512] head_gemm1 (= P_h x V_h of one 64-wide head),",
+      "  [64 512 512] head_gemm2 (same MACs as one head's Q_h x K_h^T = [512 512 64], dims "
+      "permuted as in the reference), [512 768 768] out_proj,",
+      "  [512 768 3072] ffn.gemm1 (reduces 3072 -> 768), [512 3072 768] ffn.gemm2 (768 -> 3072)",
+      "read as M,K,N instead, the block would be QK^T, (PV)^T, FFN1, FFN2 in order; we keep "
+      "the header's M,N,K so shapes and MACs equal the reference read by the project",
+      "the reference lists ONE projection and ONE head per attention GEMM per block "
+      "(not Q,K,V and 12 heads): it is a per-block shape list; bert_base.csv has the full count",
+      "row names are ours (the reference has none)"], None),
 ]
+
+
+# torchvision 0.14 weights metadata "_ops" (GFLOPS as torchvision publishes them, which are
+# multiply-accumulates of Conv2d and Linear layers, in G) for each model's default weights.
+TV_OPS = {"resnet18": 1.814, "resnet50": 4.089, "mobilenet_v2": 0.301, "mnasnet": 0.314,
+          "vgg16": 15.47, "alexnet": 0.714, "squeezenet": 0.819, "shufflenet_v2": 0.145,
+          "googlenet": 1.498, "densenet121": 2.834, "resnext50": 4.23}
 
 
 def render(stem, net, model, source, extra):
@@ -564,14 +578,33 @@ def check_against_json(stem, net):
     return errs
 
 
+def check_against_reference(stem, net):
+    """transformer/ncf must equal GAMMA's rows in workloads/confuciux/ row for row."""
+    ref_file = {"transformer": "transformer.csv", "ncf": "ncf_m.csv"}.get(stem)
+    path = os.path.join(OUT, "confuciux", ref_file) if ref_file else None
+    if not path or not os.path.exists(path):
+        return []
+    rows = [l.strip().split(",") for l in open(path) if l.strip()][1:]
+    if stem == "transformer":   # M,N,K,1,1,1,3  ->  H=M, K=N, C=K
+        ref = [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+        got = [(r["H"], r["K"], r["C"]) for r in net.rows]
+    else:                       # O,I,1,1,1,1,0  ->  K=O, C=I
+        ref = [(int(r[0]), int(r[1])) for r in rows]
+        got = [(r["K"], r["C"]) for r in net.rows]
+    return [] if ref == got else ["%s differs from %s" % (stem, path)]
+
+
 def main(argv):
     check = "--check" in argv
     errors = []
     table = []
     for stem, build, model, source, extra, published in ZOO:
         net = build()
-        text = render(stem, net, model, source, extra)
+        # "# model:" is the file stem, the name the zoo is looked up by; the torchvision
+        # builder name is in the "# source:" line
+        text = render(stem, net, stem, source, extra)
         errors += check_against_json(stem, net)
+        errors += check_against_reference(stem, net)
         path = os.path.join(OUT, stem + ".csv")
         if check:
             if not os.path.exists(path) or open(path).read() != text:
@@ -580,17 +613,21 @@ def main(argv):
             with open(path, "w") as f:
                 f.write(text)
         table.append((stem, model, len(net.rows), total_macs(net.rows), published))
+        if stem in TV_OPS and abs(total_macs(net.rows) / 1e9 - TV_OPS[stem]) > 0.0006 * TV_OPS[stem] + 5e-4:
+            errors.append("%s: %d MACs vs torchvision _ops %s G" % (stem, total_macs(net.rows),
+                                                                 TV_OPS[stem]))
 
-    print("%-16s %-20s %6s %16s %9s %9s %7s" % ("file", "model", "layers", "MACs", "GMACs",
-                                               "published", "diff%"))
+    print("%-18s %-19s %6s %14s %9s %9s %8s %8s" % ("file", "model", "layers", "MACs", "GMACs",
+                                                   "published", "tv _ops", "diff%"))
     for stem, model, nl, macs, pub in table:
         g = macs / 1e9
-        if pub:
-            print("%-16s %-20s %6d %16d %9.3f %9.2f %+7.2f" % (stem + ".csv", model, nl, macs, g,
-                                                              pub, 100.0 * (g - pub) / pub))
+        ops = TV_OPS.get(stem)
+        if ops:
+            print("%-18s %-19s %6d %14d %9.3f %9.2f %8.3f %+8.2f" % (
+                stem + ".csv", model, nl, macs, g, pub, ops, 100.0 * (g - ops) / ops))
         else:
-            print("%-16s %-20s %6d %16d %9.3f %9s %7s" % (stem + ".csv", model, nl, macs, g,
-                                                         "-", "-"))
+            print("%-18s %-19s %6d %14d %9.3f %9s %8s %8s" % (stem + ".csv", model, nl, macs, g,
+                                                          "-", "-", "-"))
     for e in errors:
         print("ERROR:", e, file=sys.stderr)
     return 1 if errors else 0

@@ -1,0 +1,89 @@
+// NvdlaSchedule: the one description of how a layer runs on an NVDLA-style array.
+// The cost model computes cycles from it in closed form (nvdla_model.cpp); expandSteps() lists
+// the steps an RTL controller executes, in order. costmodel/README.md gives every formula.
+//
+// Loop nest (outer to inner), after NVDLA's sequence controller:
+//   super-group sg  -> image n -> [order] kernel group kg / output-row band b
+//     -> (per step) stripe of output pixels -> channel block cb -> r -> s -> pixel
+// A step is one (band, kernel group) pair; steps are double-buffered in lockstep:
+//   step_time_i = max(compute_i, load_{i+1}, store_{i-1}).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analects/costmodel/array_config.h"
+#include "analects/costmodel/layer.h"
+
+namespace analects {
+
+enum class NvdlaOrder { BandOuter, KgOuter };
+
+struct NvdlaSchedule {
+  // Array and datapath.
+  int64_t atomK = 0, atomC = 0;
+  int64_t dramBytesPerCycle = 1, dramLatency = 0, pipelineDepth = 0, outputBytes = 1;
+
+  // Layer view. GEMM/FC run as 1x1 convs over one image of gemmM() pixel rows.
+  // Grouped convs pack groupsPerPass groups into one channel block / kernel group with
+  // block-diagonal (zero-filled) weights: depthwise runs min(atomK, atomC) channels at once.
+  int64_t superGroups = 1, groupsPerPass = 1;
+  int64_t kernels = 0;   // Kv: kernels of one super-group (groupsPerPass * K/groups)
+  int64_t channels = 0;  // Cv: input channels of one super-group
+  int64_t images = 1, H = 1, W = 1, P = 1, Q = 1, R = 1, S = 1;
+  int64_t strideH = 1, strideW = 1, padTop = 0, dilationH = 1;
+
+  // Derived blocking.
+  int64_t channelBlocks = 0;  // cbN = ceil(Cv / atomC)
+  int64_t kernelGroups = 0;   // kgN = ceil(Kv / atomK)
+  int64_t paddedChannels = 0; // cbN * atomC: DRAM/CBUF layout pads channels to whole atoms
+
+  // Tiling chosen by the mapper.
+  NvdlaOrder order = NvdlaOrder::BandOuter;
+  int64_t bandRows = 1;          // output rows per band
+  int64_t bands = 1;             // ceil(P / bandRows)
+  bool weightsResident = false;  // all kernel groups' weights of a super-group stay in CBUF
+  bool inputResident = false;    // the whole input image of a super-group stays in CBUF
+
+  // Bytes.
+  int64_t weightGroupBytes = 0;  // one kernel group: atomK * R * S * paddedChannels
+  int64_t bufferNeedBytes = 0;   // CBUF bytes this tiling occupies
+
+  // Input rows of band b actually fetched (padding rows are not in DRAM).
+  int64_t bandInputRows(int64_t b) const;
+  int64_t bandOutputRows(int64_t b) const;
+  int64_t bandInputBytes(int64_t b) const { return bandInputRows(b) * W * paddedChannels; }
+  int64_t bandComputeCycles(int64_t b) const {
+    return channelBlocks * R * S * bandOutputRows(b) * Q;
+  }
+  int64_t readCycles(int64_t bytes) const {
+    return bytes == 0 ? 0 : dramLatency + (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
+  }
+  int64_t bandStoreCycles(int64_t b) const {
+    int64_t bytes = atomK * bandOutputRows(b) * Q * outputBytes;
+    return pipelineDepth + (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
+  }
+
+  // One step as the controller runs it.
+  struct Step {
+    int64_t superGroup, image, kernelGroup, band;
+    int64_t inputBytes;   // loaded before this step (into the other half of the CBUF)
+    int64_t weightBytes;  // loaded before this step
+    int64_t computeCycles;
+    int64_t storeCycles;  // write-back of this step's outputs (runs during the next step)
+  };
+  std::vector<Step> expandSteps() const;
+  int64_t stepCount() const { return superGroups * images * bands * kernelGroups; }
+};
+
+// Builds the best schedule for a layer on a config (least DRAM traffic, then fewest cycles).
+// Returns false with a reason when nothing fits (e.g. one weight group exceeds the buffer).
+bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out,
+               std::string* reason);
+
+// Cycle count by replaying expandSteps() one step at a time: the executable definition the
+// closed form in the model must equal (tests check this).
+int64_t replayNvdlaCycles(const NvdlaSchedule& s);
+
+}  // namespace analects

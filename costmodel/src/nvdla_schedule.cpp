@@ -1,0 +1,205 @@
+// NVDLA-style schedule: the mapper (planNvdla), the step list and its replay.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "analects/costmodel/nvdla_schedule.h"
+#include "nvdla_timing.h"
+
+namespace analects {
+
+namespace {
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+int64_t NvdlaSchedule::bandOutputRows(int64_t b) const {
+  return std::min(P, (b + 1) * bandRows) - b * bandRows;
+}
+
+int64_t NvdlaSchedule::bandInputRows(int64_t b) const {
+  const int64_t p0 = b * bandRows, p1 = p0 + bandOutputRows(b);  // output rows [p0, p1)
+  const int64_t effR = dilationH * (R - 1) + 1;
+  if (strideH < effR) {
+    // Windows of neighbouring output rows overlap: fetch the contiguous span.
+    int64_t first = std::max<int64_t>(p0 * strideH - padTop, 0);
+    int64_t last = std::min<int64_t>((p1 - 1) * strideH - padTop + effR - 1, H - 1);
+    return last >= first ? last - first + 1 : 0;
+  }
+  // Stride at least the window: each output row reads its own R input rows (r * dilation),
+  // the rows in between are skipped. Only rows near the borders lose taps to padding.
+  auto rowsOf = [&](int64_t p) {
+    int64_t n = 0;
+    for (int64_t r = 0; r < R; ++r) {
+      int64_t row = p * strideH - padTop + r * dilationH;
+      n += row >= 0 && row < H;
+    }
+    return n;
+  };
+  const int64_t topClipped = std::min(p1, std::max(p0, (padTop + strideH - 1) / strideH));
+  // First output row whose window reaches past the bottom: p*s - pad + effR - 1 > H - 1.
+  const int64_t span = H - effR + padTop;
+  int64_t bottom = (span >= 0 ? span / strideH : -((-span + strideH - 1) / strideH)) + 1;
+  const int64_t bottomClipped = std::max(topClipped, std::min(p1, std::max(p0, bottom)));
+  int64_t n = (bottomClipped - topClipped) * R;
+  for (int64_t p = p0; p < topClipped; ++p) n += rowsOf(p);
+  for (int64_t p = bottomClipped; p < p1; ++p) n += rowsOf(p);
+  return n;
+}
+
+std::vector<NvdlaSchedule::Step> NvdlaSchedule::expandSteps() const {
+  std::vector<Step> steps;
+  steps.reserve(size_t(stepCount()));
+  for (int64_t sg = 0; sg < superGroups; ++sg)
+    for (int64_t n = 0; n < images; ++n) {
+      auto add = [&](int64_t kg, int64_t b) {
+        bool loadInput = order == NvdlaOrder::BandOuter ? kg == 0 : (!inputResident || kg == 0);
+        bool loadWeights = order == NvdlaOrder::KgOuter
+                               ? b == 0 && (!weightsResident || n == 0)
+                               : (!weightsResident || (n == 0 && b == 0));
+        steps.push_back(Step{sg, n, kg, b, loadInput ? bandInputBytes(b) : 0,
+                             loadWeights ? weightGroupBytes : 0, bandComputeCycles(b),
+                             bandStoreCycles(b)});
+      };
+      if (order == NvdlaOrder::BandOuter) {
+        for (int64_t b = 0; b < bands; ++b)
+          for (int64_t kg = 0; kg < kernelGroups; ++kg) add(kg, b);
+      } else {
+        for (int64_t kg = 0; kg < kernelGroups; ++kg)
+          for (int64_t b = 0; b < bands; ++b) add(kg, b);
+      }
+    }
+  return steps;
+}
+
+int64_t replayNvdlaCycles(const NvdlaSchedule& s) {
+  // Lockstep double buffering, one step at a time: while step i computes, the DMA loads step
+  // i+1's tiles and the write channel stores step i-1's outputs; a step ends when all three end.
+  auto steps = s.expandSteps();
+  if (steps.empty()) return 0;
+  auto load = [&](const NvdlaSchedule::Step& st) {
+    return s.readCycles(st.inputBytes + st.weightBytes);
+  };
+  int64_t t = load(steps[0]);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    int64_t next = i + 1 < steps.size() ? load(steps[i + 1]) : 0;
+    int64_t prevStore = i > 0 ? steps[i - 1].storeCycles : 0;
+    t += std::max({steps[i].computeCycles, next, prevStore});
+  }
+  return t + steps.back().storeCycles + s.dramLatency;
+}
+
+namespace {
+
+// Fills the layer view and blocking of a schedule (everything but the tiling).
+void layerView(const Layer& l, const ArrayConfig& c, NvdlaSchedule& s) {
+  s.atomK = c.atomK;
+  s.atomC = c.atomC;
+  s.dramBytesPerCycle = c.dramBytesPerCycle;
+  s.dramLatency = c.dramLatencyCycles;
+  s.pipelineDepth = c.pipelineDepth;
+  s.outputBytes = c.outputBytes;
+  const int64_t G = l.groups, Cg = l.channelsPerGroup(), Kg = l.kernelsPerGroup();
+  s.groupsPerPass = 1;
+  if (G > 1 && Cg <= c.atomC && Kg <= c.atomK)
+    s.groupsPerPass = std::min({G, c.atomC / Cg, c.atomK / Kg});
+  s.superGroups = ceilDiv(G, s.groupsPerPass);
+  s.kernels = s.groupsPerPass * Kg;
+  s.channels = s.groupsPerPass * Cg;
+  if (l.op == OpType::Conv) {
+    s.images = l.N, s.H = l.H, s.W = l.W, s.P = l.P(), s.Q = l.Q(), s.R = l.R, s.S = l.S;
+    s.strideH = l.strideH, s.padTop = l.padH, s.dilationH = l.dilationH;
+  } else {
+    s.images = 1, s.H = l.gemmM(), s.W = 1, s.P = l.gemmM(), s.Q = 1, s.R = 1, s.S = 1;
+    s.strideH = 1, s.padTop = 0, s.dilationH = 1;
+  }
+  s.channelBlocks = ceilDiv(s.channels, c.atomC);
+  s.kernelGroups = ceilDiv(s.kernels, c.atomK);
+  s.paddedChannels = s.channelBlocks * c.atomC;
+  s.weightGroupBytes = c.atomK * s.R * s.S * s.paddedChannels;
+}
+
+int64_t bufferNeed(const NvdlaSchedule& s) {
+  const int64_t blocks = s.superGroups * s.images;
+  int64_t maxBand = 0;
+  // Only bands whose window starts inside the top padding are clipped; the first unclipped
+  // band is as tall as any later one (the last band is shorter).
+  const int64_t clipped = s.padTop / (s.bandRows * s.strideH) + 1;
+  for (int64_t b = 0; b < std::min<int64_t>(s.bands, clipped + 1); ++b)
+    maxBand = std::max(maxBand, s.bandInputBytes(b));
+  int64_t input = s.inputResident ? s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1)
+                                  : maxBand * (s.bands * blocks > 1 ? 2 : 1);
+  int64_t weights = s.weightsResident
+                        ? s.kernelGroups * s.weightGroupBytes * (s.superGroups > 1 ? 2 : 1)
+                        : s.weightGroupBytes * (s.kernelGroups * s.superGroups > 1 ? 2 : 1);
+  return input + weights;
+}
+
+}  // namespace
+
+bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out,
+               std::string* reason) {
+  auto fail = [&](std::string why) {
+    if (reason) *reason = std::move(why);
+    return false;
+  };
+  NvdlaSchedule base;
+  layerView(layer, config, base);
+  if (base.Q > config.accDepthPixels)
+    return fail(fmt::format("an output row of {} pixels exceeds the accumulator depth {}", base.Q,
+                            config.accDepthPixels));
+  const int64_t maxRowsByAcc = std::min(base.P, config.accDepthPixels / base.Q);
+
+  bool found = false;
+  NvdlaSchedule best;
+  NvdlaTiming bestTiming{};
+  struct Variant { NvdlaOrder order; bool weightsResident, inputResident; };
+  const Variant variants[] = {
+      {NvdlaOrder::BandOuter, true, false}, {NvdlaOrder::BandOuter, false, false},
+      {NvdlaOrder::KgOuter, false, true},   {NvdlaOrder::KgOuter, false, false},
+      {NvdlaOrder::KgOuter, true, true},
+  };
+  for (const auto& v : variants) {
+    NvdlaSchedule s = base;
+    s.order = v.order;
+    s.weightsResident = v.weightsResident;
+    s.inputResident = v.inputResident;
+    // Largest band that fits (need grows with bandRows), then balanced bands.
+    auto needFor = [&](int64_t rows) {
+      s.bandRows = rows;
+      s.bands = ceilDiv(s.P, rows);
+      return bufferNeed(s);
+    };
+    int64_t lo = 1, hi = maxRowsByAcc;
+    if (needFor(1) > config.bufferBytes) continue;
+    while (lo < hi) {
+      int64_t mid = (lo + hi + 1) / 2;
+      if (needFor(mid) <= config.bufferBytes) lo = mid; else hi = mid - 1;
+    }
+    int64_t bands = ceilDiv(s.P, lo);
+    needFor(ceilDiv(s.P, bands));
+    if (s.order == NvdlaOrder::BandOuter && s.bands == 1) s.inputResident = true;
+    s.bufferNeedBytes = bufferNeed(s);
+    if (s.bufferNeedBytes > config.bufferBytes) continue;
+    NvdlaTiming t = nvdlaTiming(s);
+    // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles.
+    if (!found || t.dramReadBytes < bestTiming.dramReadBytes ||
+        (t.dramReadBytes == bestTiming.dramReadBytes && t.cycles < bestTiming.cycles)) {
+      found = true;
+      best = s;
+      bestTiming = t;
+    }
+  }
+  if (!found) {
+    NvdlaSchedule s = base;
+    s.bandRows = 1;
+    s.bands = s.P;
+    return fail(fmt::format(
+        "buffer of {} bytes is below the smallest tile ({} bytes: one output row band and one "
+        "kernel group, double-buffered)",
+        config.bufferBytes, bufferNeed(s)));
+  }
+  out = best;
+  return true;
+}
+
+}  // namespace analects

@@ -1,0 +1,19 @@
+// Internal: closed-form cycles and traffic of an NvdlaSchedule (costmodel/README.md, "NVDLA").
+#pragma once
+
+#include <cstdint>
+
+#include "analects/costmodel/nvdla_schedule.h"
+
+namespace analects {
+
+struct NvdlaTiming {
+  int64_t cycles = 0;
+  int64_t computeCycles = 0;
+  int64_t dramReadBytes = 0;
+  int64_t dramWriteBytes = 0;
+};
+
+NvdlaTiming nvdlaTiming(const NvdlaSchedule& s);
+
+}  // namespace analects

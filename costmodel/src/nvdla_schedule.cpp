@@ -118,20 +118,25 @@ void layerView(const Layer& l, const ArrayConfig& c, NvdlaSchedule& s) {
   s.weightGroupBytes = c.atomK * s.R * s.S * s.paddedChannels;
 }
 
-int64_t bufferNeed(const NvdlaSchedule& s) {
+int64_t bufferNeedInputPart(const NvdlaSchedule& s);
+
+int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
   const int64_t blocks = s.superGroups * s.images;
+  if (s.inputResident) return s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1);
   int64_t maxBand = 0;
   // Only bands whose window starts inside the top padding are clipped; the first unclipped
   // band is as tall as any later one (the last band is shorter).
   const int64_t clipped = s.padTop / (s.bandRows * s.strideH) + 1;
   for (int64_t b = 0; b < std::min<int64_t>(s.bands, clipped + 1); ++b)
     maxBand = std::max(maxBand, s.bandInputBytes(b));
-  int64_t input = s.inputResident ? s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1)
-                                  : maxBand * (s.bands * blocks > 1 ? 2 : 1);
+  return maxBand * (s.bands * blocks > 1 ? 2 : 1);
+}
+
+int64_t bufferNeed(const NvdlaSchedule& s) {
   int64_t weights = s.weightsResident
                         ? s.kernelGroups * s.weightGroupBytes * (s.superGroups > 1 ? 2 : 1)
                         : s.weightGroupBytes * (s.kernelGroups * s.superGroups > 1 ? 2 : 1);
-  return input + weights;
+  return bufferNeedInputPart(s) + weights;
 }
 
 }  // namespace
@@ -171,6 +176,22 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
     };
     int64_t lo = 1, hi = maxRowsByAcc;
     if (needFor(1) > config.bufferBytes) continue;
+    // Start the bisection from the analytic answer for a double-buffered interior band
+    // (rows*sh + effR input rows at most); one or two probes confirm it.
+    {
+      const int64_t rowBytes = s.W * s.paddedChannels;
+      const int64_t weights = needFor(1) - bufferNeedInputPart(s);
+      const int64_t avail = (config.bufferBytes - weights) / (2 * std::max<int64_t>(rowBytes, 1));
+      const int64_t effR = s.dilationH * (s.R - 1) + 1;
+      int64_t guess = s.strideH < effR ? (avail - effR) / s.strideH + 1 : avail / s.R;
+      guess = std::clamp<int64_t>(guess, 1, hi);
+      if (needFor(guess) <= config.bufferBytes) {
+        lo = guess;
+        if (guess < hi && needFor(guess + 1) > config.bufferBytes) hi = guess;
+      } else {
+        hi = guess - 1;
+      }
+    }
     while (lo < hi) {
       int64_t mid = (lo + hi + 1) / 2;
       if (needFor(mid) <= config.bufferBytes) lo = mid; else hi = mid - 1;
@@ -180,10 +201,12 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
     if (s.order == NvdlaOrder::BandOuter && s.bands == 1) s.inputResident = true;
     s.bufferNeedBytes = bufferNeed(s);
     if (s.bufferNeedBytes > config.bufferBytes) continue;
-    NvdlaTiming t = nvdlaTiming(s);
-    // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles.
-    if (!found || t.dramReadBytes < bestTiming.dramReadBytes ||
-        (t.dramReadBytes == bestTiming.dramReadBytes && t.cycles < bestTiming.cycles)) {
+    // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
+    // traffic is O(1), so only tilings that tie on it are timed.
+    NvdlaTiming t = nvdlaTraffic(s);
+    if (found && t.dramReadBytes > bestTiming.dramReadBytes) continue;
+    t.cycles = nvdlaTiming(s).cycles;
+    if (!found || t.dramReadBytes < bestTiming.dramReadBytes || t.cycles < bestTiming.cycles) {
       found = true;
       best = s;
       bestTiming = t;

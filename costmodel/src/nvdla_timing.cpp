@@ -56,26 +56,81 @@ class LockstepSum {
 
 }  // namespace
 
+// Bands [lo, hi) are interior: full height and clipped by neither padding, so they are
+// identical and can be accounted as one repeated unit. Band 0 always stays individual (it
+// loads resident weights).
+void interiorBands(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
+  const int64_t span = s.bandRows * s.strideH;
+  const int64_t effR = s.dilationH * (s.R - 1) + 1;
+  lo = std::max<int64_t>(1, (s.padTop + span - 1) / span);
+  // Band b's last window ends at (b*bandRows + bandRows - 1)*sh - pad + effR - 1 <= H - 1.
+  const int64_t limit = s.H - 1 + s.padTop - (s.bandRows - 1) * s.strideH - effR + 1;
+  int64_t fit = limit < 0 ? 0 : limit / span + 1;  // bands b < fit end inside the input
+  hi = std::min(s.bands - 1, fit);
+  if (s.P % s.bandRows == 0) hi = std::min(s.bands, fit);
+  if (hi < lo) hi = lo;
+}
+
+template <typename F>
+void forEachBand(const NvdlaSchedule& s, LockstepSum& sum, F&& band) {
+  int64_t lo, hi;
+  interiorBands(s, lo, hi);
+  for (int64_t b = 0; b < std::min(lo, s.bands); ++b) band(b);
+  sum.repeat(hi - lo, [&] { band(lo); });
+  for (int64_t b = std::max(hi, lo); b < s.bands; ++b) band(b);
+}
+
+// Per-band figures, computed once for the few bands the closed form visits.
+class BandCache {
+ public:
+  explicit BandCache(const NvdlaSchedule& s) : s_(s) {}
+  struct Info { int64_t compute, store, inputBytes; };
+  const Info& operator()(int64_t b) {
+    Info* slot = nullptr;
+    if (b < kSlots) slot = &head_[b];
+    else if (s_.bands - 1 - b < kSlots) slot = &tail_[s_.bands - 1 - b];
+    else { scratch_ = make(b); return scratch_; }
+    if (slot->compute < 0) *slot = make(b);
+    return *slot;
+  }
+
+ private:
+  static constexpr int64_t kSlots = 8;
+  Info make(int64_t b) const {
+    return {s_.bandComputeCycles(b), s_.bandStoreCycles(b), s_.bandInputBytes(b)};
+  }
+  const NvdlaSchedule& s_;
+  Info head_[kSlots] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0},
+                        {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
+  Info tail_[kSlots] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0},
+                        {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
+  Info scratch_{};
+};
+
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
   LockstepSum sum;
+  BandCache band(s);
   auto load = [&](bool in, bool w, int64_t b) {
-    return s.readCycles((in ? s.bandInputBytes(b) : 0) + (w ? s.weightGroupBytes : 0));
+    return s.readCycles((in ? band(b).inputBytes : 0) + (w ? s.weightGroupBytes : 0));
   };
   // One (super-group, image) block of steps, in the schedule's order.
   auto block = [&](bool firstImage) {
     if (s.order == NvdlaOrder::BandOuter) {
-      for (int64_t b = 0; b < s.bands; ++b) {
+      forEachBand(s, sum, [&](int64_t b) {
         bool w = !s.weightsResident || (firstImage && b == 0);
-        int64_t c = s.bandComputeCycles(b), st = s.bandStoreCycles(b);
+        const auto& info = band(b);
+        int64_t c = info.compute, st = info.store;
         sum.push(c, load(true, w, b), st, 1);
         sum.push(c, load(false, w, b), st, s.kernelGroups - 1);
-      }
+      });
     } else {
       auto pass = [&](bool firstKg) {
-        for (int64_t b = 0; b < s.bands; ++b)
-          sum.push(s.bandComputeCycles(b), load(!s.inputResident || firstKg,
-                                                b == 0 && (!s.weightsResident || firstImage), b),
-                   s.bandStoreCycles(b), 1);
+        forEachBand(s, sum, [&](int64_t b) {
+          const auto& info = band(b);
+          sum.push(info.compute,
+                   load(!s.inputResident || firstKg, b == 0 && (!s.weightsResident || firstImage), b),
+                   info.store, 1);
+        });
       };
       pass(true);
       sum.repeat(s.kernelGroups - 1, [&] { pass(false); });
@@ -86,12 +141,20 @@ NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
     sum.repeat(s.images - 1, [&] { block(false); });
   });
 
-  NvdlaTiming t;
+  NvdlaTiming t = nvdlaTraffic(s);
   t.cycles = sum.finish(s.dramLatency);
+  return t;
+}
+
+NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s) {
+  NvdlaTiming t;
   const int64_t blocks = s.superGroups * s.images;
   t.computeCycles = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
-  int64_t inputOnce = 0;
-  for (int64_t b = 0; b < s.bands; ++b) inputOnce += s.bandInputBytes(b);
+  int64_t inputOnce = 0, lo, hi;
+  interiorBands(s, lo, hi);
+  for (int64_t b = 0; b < std::min(lo, s.bands); ++b) inputOnce += s.bandInputBytes(b);
+  if (hi > lo) inputOnce += (hi - lo) * s.bandInputBytes(lo);
+  for (int64_t b = std::max(hi, lo); b < s.bands; ++b) inputOnce += s.bandInputBytes(b);
   bool inputPerKg = s.order == NvdlaOrder::KgOuter && !s.inputResident;
   int64_t weightLoadsPerGroup =
       s.weightsResident ? 1

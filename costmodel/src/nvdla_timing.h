@@ -15,5 +15,7 @@ struct NvdlaTiming {
 };
 
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s);
+// Traffic and compute only (cycles left 0): O(1), for ranking tilings before timing them.
+NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s);
 
 }  // namespace analects

@@ -67,13 +67,20 @@ class NvdlaModel final : public CostModel {
   }
 
   double areaUm2(const ArrayConfig& c) const override {
+    double total = 0;
+    for (const auto& [part, um2] : areaBreakdownUm2(c)) total += um2;
+    return total;
+  }
+
+  std::vector<std::pair<std::string, double>> areaBreakdownUm2(const ArrayConfig& c) const override {
     const TechTable& t = tech_;
-    double macs = double(c.atomK * c.atomC) * t.mac8AreaUm2;
     // Adder tree: atomC-1 adders per cell (16..24-bit, counted as half a 32-bit adder each);
     // one 32-bit accumulator adder per cell.
-    double adders = double(c.atomK) * (double(c.atomC - 1) * 0.5 + 1.0) * t.add32AreaUm2;
-    double sram = double(c.bufferBytes + accumulatorBytes(c)) * 8 * t.sramAreaUm2PerBit;
-    return macs + adders + sram + t.controlAreaUm2;
+    return {{"MAC array", double(c.atomK * c.atomC) * t.mac8AreaUm2 +
+                              double(c.atomK) * (double(c.atomC - 1) * 0.5 + 1.0) * t.add32AreaUm2},
+            {"CBUF", double(c.bufferBytes) * 8 * t.sramAreaUm2PerBit},
+            {"accumulator", double(accumulatorBytes(c)) * 8 * t.sramAreaUm2PerBit},
+            {"control", t.controlAreaUm2}};
   }
 
   FpgaResources fpgaResources(const ArrayConfig& c) const override {

@@ -10,5 +10,8 @@ namespace analects::cli {
 using Action = std::function<int()>;
 
 Action addZooCommand(CLI::App& app);
+Action addEvalCommand(CLI::App& app);
+Action addSearchCommand(CLI::App& app);
+Action addFlowCommand(CLI::App& app);
 
 }  // namespace analects::cli

@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
     actions.emplace_back(app.get_subcommands({}).back(), std::move(action));
   };
   add(analects::cli::addZooCommand(app));
+  add(analects::cli::addEvalCommand(app));
+  add(analects::cli::addSearchCommand(app));
+  add(analects::cli::addFlowCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

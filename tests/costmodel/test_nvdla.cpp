@@ -136,7 +136,9 @@ TEST(NvdlaModel, MonotonicInBandwidthAndBuffer) {
     for (int64_t bw : {1, 2, 4, 8, 16, 64}) {
       Cost cost = model->evaluate(l, nvdla(k, c, 1 << 15, bw, 20));
       if (!cost.feasible) break;
-      if (prevCycles >= 0) EXPECT_LE(cost.cycles, prevCycles) << l.name << " bw " << bw;
+      if (prevCycles >= 0) {
+        EXPECT_LE(cost.cycles, prevCycles) << l.name << " bw " << bw;
+      }
       prevCycles = cost.cycles;
     }
     int64_t prevTraffic = -1;
@@ -144,11 +146,12 @@ TEST(NvdlaModel, MonotonicInBandwidthAndBuffer) {
       Cost cost = model->evaluate(l, nvdla(k, c, buf, 8, 20));
       if (!cost.feasible) continue;
       int64_t traffic = cost.dramReadBytes + cost.dramWriteBytes;
-      if (prevTraffic >= 0)
+      if (prevTraffic >= 0) {
         EXPECT_LE(traffic, prevTraffic) << l.name << " K" << l.K << " C" << l.C << " H" << l.H
                                         << " W" << l.W << " R" << l.R << " s" << l.strideH << " p"
                                         << l.padH << " g" << l.groups << " N" << l.N << " k" << k
                                         << " c" << c << " buf " << buf;
+      }
       prevTraffic = traffic;
     }
   }

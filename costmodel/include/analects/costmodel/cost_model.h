@@ -34,6 +34,11 @@ class CostModel {
 
   // Whole-design figures (independent of the layer).
   virtual double areaUm2(const ArrayConfig& config) const = 0;
+  // Area by component (names in the field's words); sums to areaUm2().
+  virtual std::vector<std::pair<std::string, double>> areaBreakdownUm2(
+      const ArrayConfig& config) const {
+    return {{"total", areaUm2(config)}};
+  }
   virtual FpgaResources fpgaResources(const ArrayConfig& config) const = 0;
 
   const TechTable& tech() const { return tech_; }
@@ -53,5 +58,19 @@ const std::vector<CostModelInfo>& costModels();
 // Throws ConfigError listing the known names.
 std::unique_ptr<CostModel> makeCostModel(const std::string& name);
 std::unique_ptr<CostModel> makeCostModel(Style style);
+
+}  // namespace analects
+
+namespace analects {
+
+struct Workload;
+
+// One generated design for a whole workload: the array shape with exactly `pes` PEs
+// (NVDLA-style atomK x atomC, Eyeriss-style rows x cols) that runs every layer in the fewest
+// total cycles. `design` supplies style, buffer, DRAM and datapath fields and receives the
+// shape. Returns false (design unchanged but for a square-ish shape) when no shape runs every
+// layer; `reason` then names the first layer that fails.
+bool chooseArrayShape(const CostModel& model, const Workload& workload, int64_t pes,
+                      ArrayConfig& design, std::string* reason = nullptr);
 
 }  // namespace analects

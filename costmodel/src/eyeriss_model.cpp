@@ -1,0 +1,382 @@
+// Eyeriss-style (row-stationary) cost model: the mapper (planEyeriss) that builds the
+// EyerissSchedule for a layer, cycles from its closed form (eyeriss_schedule.cpp), energy as
+// action counts times the tech table, area, and FPGA resources.
+// Formulas: costmodel/docs/eyeriss.md (section names in brackets below).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "analects/costmodel/cost_model.h"
+#include "analects/costmodel/eyeriss_schedule.h"
+
+namespace analects {
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+// A step count below this leaves the first load exposed; when splitting is free in DRAM
+// traffic the mapper splits that far (no further than one full pass group per tile).
+constexpr int64_t kTargetSteps = 4;
+// Bytes per output element held in the GLB: int32 psum + two staging copies of the output.
+int64_t outputTileBytesPerElem(int64_t outputBytes) { return 4 + 2 * outputBytes; }
+
+// [Layer view] GEMM/FC: a 1x1 conv over one image of gemmM() rows.
+void viewLayer(const Layer& l, EyerissSchedule& s) {
+  if (l.op == OpType::Conv) {
+    s.images = l.N, s.groups = l.groups;
+    s.groupChannels = l.channelsPerGroup(), s.groupKernels = l.kernelsPerGroup();
+    s.H = l.H, s.W = l.W, s.R = l.R, s.S = l.S, s.P = l.P(), s.Q = l.Q();
+    s.strideH = l.strideH, s.strideW = l.strideW, s.padTop = l.padH;
+    s.dilationH = l.dilationH, s.dilationW = l.dilationW;
+  } else {
+    s.images = 1, s.groups = 1, s.groupChannels = l.C, s.groupKernels = l.K;
+    s.H = s.P = l.gemmM(), s.W = s.Q = 1, s.R = s.S = 1;
+    s.strideH = s.strideW = 1, s.padTop = 0, s.dilationH = s.dilationW = 1;
+  }
+}
+
+// [PE mapping] p, q, chain (a divisor of vSlots) for tiles of g groups x k kernels x c channels:
+// the fewest estimated pass cycles, blocks balanced so that kernel blocks fill the stacks and
+// channel blocks fill the chain.
+struct PeMapping {
+  int64_t p = 1, q = 1, chain = 1, stacks = 1, cycles = -1;
+};
+
+PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c) {
+  int64_t divisors[64], nd = 0, large[32], nl = 0;
+  for (int64_t d = 1; d * d <= s.vSlots; ++d)
+    if (s.vSlots % d == 0) {
+      divisors[nd++] = d;
+      if (d * d != s.vSlots) large[nl++] = s.vSlots / d;
+    }
+  while (nl > 0) divisors[nd++] = large[--nl];  // ascending
+  const int64_t qCap = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, c});
+  PeMapping best;
+  for (int64_t i = 0; i < nd && divisors[i] <= c; ++i) {
+    PeMapping m;
+    m.chain = divisors[i];
+    m.stacks = s.hSlots * (s.vSlots / m.chain);
+    m.q = ceilDiv(c, std::min(c, roundUp(ceilDiv(c, qCap), m.chain)));
+    const int64_t pCap = std::min({s.psumSpad, s.filterSpad / (m.q * s.S), k});
+    if (pCap < 1) continue;
+    const int64_t kbMin = ceilDiv(k, pCap);
+    const int64_t kbG = std::min(k, std::max(kbMin, roundUp(g * kbMin, m.stacks) / g));
+    m.p = ceilDiv(k, kbG);
+    const int64_t passes =
+        ceilDiv(g * ceilDiv(k, m.p), m.stacks) * ceilDiv(ceilDiv(c, m.q), m.chain);
+    m.cycles = passes * ((s.Q + 1) * s.S * m.p * m.q + s.setRows * m.chain + m.p);
+    if (best.cycles < 0 || m.cycles < best.cycles) best = m;
+  }
+  return best;
+}
+
+// [GLB tiles] bytes a tiling occupies: double-buffered ifmap, filter and output-staging tiles,
+// single int32 psum tile.
+int64_t tileNeedBytes(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c, int64_t rows) {
+  const int64_t inRows = std::min(s.H, (rows - 1) * s.strideH + s.effR());
+  return 2 * g * c * inRows * s.W + 2 * g * k * c * s.R * s.S +
+         g * k * rows * s.Q * outputTileBytesPerElem(s.outputBytes);
+}
+
+struct TilingCandidate {
+  bool found = false;
+  bool channelTiled = false;  // mode B: channelTiles >= 2
+  int64_t rows = 0, kernelTiles = 0;
+  __int128 traffic = 0;
+};
+
+}  // namespace
+
+bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule& s,
+                 std::string* reason) {
+  auto fail = [&](std::string why) {
+    if (reason) *reason = std::move(why);
+    return false;
+  };
+  s = EyerissSchedule{};
+  s.rows = config.rows, s.cols = config.cols;
+  s.filterSpad = config.filterSpad, s.ifmapSpad = config.ifmapSpad, s.psumSpad = config.psumSpad;
+  s.bufferBytes = config.bufferBytes;
+  s.dramBytesPerCycle = config.dramBytesPerCycle, s.dramLatency = config.dramLatencyCycles;
+  s.pipelineDepth = config.pipelineDepth, s.outputBytes = config.outputBytes;
+  if (s.rows < 1 || s.cols < 1) return fail("no PEs allocated (the array has 0 rows or columns)");
+  if (s.bufferBytes < 1) return fail("no global buffer allocated");
+  // Keeps every product below 2^63: nothing real comes near these sizes.
+  constexpr int64_t kMaxTensor = int64_t(1) << 36;
+  if (layer.inputElems() > kMaxTensor || layer.weightElems() > kMaxTensor ||
+      layer.outputElems() > kMaxTensor || layer.macs() > (int64_t(1) << 46))
+    return fail(fmt::format("layer '{}' is too large for the model (tensors over 2^36 elements)",
+                            layer.name));
+  viewLayer(layer, s);
+
+  // [Scratchpads] one channel of one kernel needs S filter weights and an S-pixel window.
+  if (s.S > s.ifmapSpad)
+    return fail(fmt::format("filter width S = {} does not fit the ifmap scratchpad ({} entries)",
+                            s.S, s.ifmapSpad));
+  if (s.S > s.filterSpad)
+    return fail(fmt::format("filter width S = {} does not fit the filter scratchpad ({} entries)",
+                            s.S, s.filterSpad));
+
+  // [PE mapping] fold R into rFolds of h rows, E into strips of w rows; replicate.
+  s.rFolds = ceilDiv(s.R, s.rows);
+  s.setRows = ceilDiv(s.R, s.rFolds);
+  s.stripRows = ceilDiv(s.P, ceilDiv(s.P, s.cols));
+  s.vSlots = s.rows / s.setRows;
+  s.hSlots = s.cols / s.stripRows;
+  const PeMapping layerPe = choosePe(s, s.groups, s.groupKernels, s.groupChannels);
+
+  // [Mapper] least DRAM traffic over row tilings x {whole channels, channel tiles}, each with
+  // the fewest kernel tiles that fit. Candidates do not depend on the buffer size, so a larger
+  // buffer never raises traffic; nothing depends on the DRAM port, so more bandwidth is never
+  // slower.
+  const int64_t B = s.bufferBytes, N = s.images, G = s.groups;
+  const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
+  const int64_t outElem = outputTileBytesPerElem(s.outputBytes);
+  const __int128 weightBytes = __int128(G) * Kg * Cg * s.R * s.S;
+  const __int128 outBytes = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
+  TilingCandidate best;
+  auto consider = [&](int64_t rows) {
+    EyerissSchedule probe = s;
+    probe.tileRows = rows, probe.rowTiles = ceilDiv(s.P, rows);
+    if (probe.rowTileClasses() > 64) return;  // bounded closed form (absurd padding only)
+    const int64_t etN = probe.rowTiles;
+    const int64_t inRowsMax = std::min(s.H, (rows - 1) * s.strideH + s.effR());
+    const __int128 ifmapOnce = __int128(N) * probe.inRowsTotal() * s.W * C;
+    const int64_t perKernelOut = rows * s.Q * outElem;
+    auto offer = [&](bool channelTiled, int64_t base, int64_t perKernel) {
+      if (B < base + perKernel) return;
+      const int64_t fitK = std::min(Kg, (B - base) / perKernel);
+      const int64_t ktN = ceilDiv(Kg, fitK);
+      const bool resident = !channelTiled && etN == 1 && N == 1;
+      const __int128 traffic = weightBytes * (channelTiled ? N * etN : 1) +
+                               ifmapOnce * (resident ? 1 : ktN) + outBytes;
+      if (!best.found || traffic < best.traffic) best = {true, channelTiled, rows, ktN, traffic};
+    };
+    offer(false, 2 * Cg * inRowsMax * s.W, 2 * Cg * s.R * s.S + perKernelOut);
+    if (Cg >= 2) offer(true, 2 * inRowsMax * s.W, 2 * s.R * s.S + perKernelOut);
+  };
+  const int64_t strips = ceilDiv(s.P, s.stripRows);
+  int64_t lastRows = -1;
+  auto tryRows = [&](int64_t rows) {
+    if (rows != lastRows) consider(rows);
+    lastRows = rows;
+  };
+  // Whole strips: 1, 2, 3, 4, 6, 8, 12, ... row tiles; then sub-strip tiles down to one row.
+  tryRows(s.P);
+  for (int64_t m = 2; m <= strips; m *= 2) {
+    tryRows(std::min(s.P, s.stripRows * ceilDiv(strips, m)));
+    if (m * 3 / 2 <= strips) tryRows(std::min(s.P, s.stripRows * ceilDiv(strips, m * 3 / 2)));
+  }
+  tryRows(std::min(s.P, s.stripRows));
+  for (int64_t d = 2; ceilDiv(s.stripRows, d / 2) > 1; d *= 2)
+    tryRows(ceilDiv(std::min(s.P, s.stripRows), d));
+  if (!best.found)
+    return fail(fmt::format(
+        "global buffer of {} bytes is below the smallest tile ({} bytes: one output row, one "
+        "kernel, one channel, double-buffered)",
+        B, tileNeedBytes(s, 1, 1, 1, 1)));
+
+  // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, no finer than one
+  // full pass group (layerPe) per tile.
+  const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
+  const int64_t inRowsMax = std::min(s.H, (rows - 1) * s.strideH + s.effR());
+  const int64_t perKernelOut = rows * s.Q * outElem;
+  int64_t gT = 1, Kt, Ct = Cg;
+  int64_t ktN = best.kernelTiles;
+  if (!best.channelTiled) {
+    if (etN == 1 && N == 1)  // ifmap resident: kernel tiles are free
+      ktN = std::max(ktN, std::min(kTargetSteps, Kg / (layerPe.p * layerPe.stacks)));
+    Kt = ceilDiv(Kg, ktN);
+    if (Kt == Kg && G > 1) {
+      const int64_t perGroup = tileNeedBytes(s, 1, Kg, Cg, rows);
+      int64_t gtN = ceilDiv(G, std::min(G, B / perGroup));
+      const int64_t groupsPerPassGroup =
+          std::max<int64_t>(1, layerPe.stacks / ceilDiv(Kg, layerPe.p));
+      if (gtN * N * etN < kTargetSteps)
+        gtN = std::max(gtN, std::min(ceilDiv(kTargetSteps, N * etN), G / groupsPerPassGroup));
+      gT = ceilDiv(G, gtN);
+    }
+  } else {
+    Kt = ceilDiv(Kg, ktN);
+    const int64_t fitC =
+        std::min(Cg - 1, (B - Kt * perKernelOut) / (2 * inRowsMax * s.W + 2 * Kt * s.R * s.S));
+    int64_t ctN = ceilDiv(Cg, fitC);
+    const int64_t stepsOther = ktN * N * etN;
+    if (stepsOther * ctN < kTargetSteps)
+      ctN = std::max(ctN, std::min(ceilDiv(kTargetSteps, stepsOther),
+                                   Cg / (layerPe.q * layerPe.chain)));
+    Ct = ceilDiv(Cg, ctN);
+  }
+  s.tileGroups = gT, s.tileKernels = Kt, s.tileChannels = Ct, s.tileRows = rows;
+  s.groupTiles = ceilDiv(G, gT), s.kernelTiles = ceilDiv(Kg, Kt);
+  s.channelTiles = ceilDiv(Cg, Ct), s.rowTiles = etN;
+  s.bufferNeedBytes = tileNeedBytes(s, gT, Kt, Ct, rows);
+  if (best.traffic > (__int128(1) << 60))
+    return fail(fmt::format("layer '{}' moves more than 2^60 bytes at this buffer size",
+                            layer.name));
+
+  const PeMapping pe = choosePe(s, gT, Kt, Ct);
+  s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
+  return true;
+}
+
+namespace {
+
+class EyerissModel final : public CostModel {
+ public:
+  Style style() const override { return Style::Eyeriss; }
+
+  Cost evaluate(const Layer& layer, const ArrayConfig& config) const override {
+    Cost cost;
+    if (config.style != Style::Eyeriss) {
+      cost.reason = "the eyeriss model needs an Eyeriss-style config";
+      return cost;
+    }
+    if (config.rows < 1 || config.cols < 1) {
+      cost.reason = "no PEs allocated (the array has 0 rows or columns)";
+      return cost;
+    }
+    if (config.bufferBytes < 1) {
+      cost.reason = "no global buffer allocated";
+      return cost;
+    }
+    try {
+      config.validate();
+      layer.validate();
+    } catch (const std::exception& e) {
+      cost.reason = e.what();
+      return cost;
+    }
+    cost.macs = layer.macs();
+    EyerissSchedule s;
+    if (!planEyeriss(layer, config, s, &cost.reason)) return cost;
+    return finish(layer, config, s, eyerissTiming(s));
+  }
+
+  // Every exact factorization rows x cols = PEs; the fastest for this layer wins.
+  ArrayConfig configFor(const Layer& layer, const Allocation& alloc,
+                        const HardwareParams& hw) const override {
+    ArrayConfig best;
+    best.style = Style::Eyeriss;
+    best.filterSpad = 224, best.ifmapSpad = 12, best.psumSpad = 24;  // the Eyeriss chip
+    best.bufferBytes = alloc.bufferBytes;
+    best.dramBytesPerCycle = hw.dramBytesPerCycle;
+    best.dramLatencyCycles = hw.dramLatencyCycles;
+    best.rows = std::max<int64_t>(alloc.pes, 0), best.cols = alloc.pes > 0 ? 1 : 0;
+    if (alloc.pes <= 0 || alloc.bufferBytes <= 0) return best;  // evaluate() reports it
+    try {
+      layer.validate();
+    } catch (const std::exception&) {
+      return best;
+    }
+    int64_t bestCycles = -1;
+    bool haveShape = false;
+    for (int64_t r = 1; r <= 1024 && r <= alloc.pes; ++r) {
+      if (alloc.pes % r != 0 || alloc.pes / r > 1024) continue;
+      ArrayConfig cand = best;
+      cand.rows = r, cand.cols = alloc.pes / r;
+      if (!haveShape) best.rows = cand.rows, best.cols = cand.cols, haveShape = true;
+      EyerissSchedule s;
+      if (!planEyeriss(layer, cand, s, nullptr)) continue;
+      const int64_t cycles = eyerissTiming(s).cycles;
+      if (bestCycles < 0 || cycles < bestCycles) {
+        bestCycles = cycles;
+        best = cand;
+      }
+    }
+    return best;
+  }
+
+  // [Area] PEs (MAC, psum adder, scratchpads as flip-flops) + GLB SRAM + control.
+  double areaUm2(const ArrayConfig& c) const override {
+    const TechTable& t = tech_;
+    const double spadBits = double(8 * c.filterSpad + 8 * c.ifmapSpad + 32 * c.psumSpad);
+    const double pe = t.mac8AreaUm2 + t.add32AreaUm2 + spadBits * t.regAreaUm2PerBit;
+    return double(c.rows * c.cols) * pe + double(c.bufferBytes) * 8 * t.sramAreaUm2PerBit +
+           t.controlAreaUm2;
+  }
+
+  // [FPGA] first cut, to be calibrated against Yosys on generated designs.
+  FpgaResources fpgaResources(const ArrayConfig& c) const override {
+    FpgaResources r;
+    const int64_t pes = c.rows * c.cols;
+    r.dsp = pes;                               // one DSP48E1 per int8 MAC
+    r.bram36 = ceilDiv(c.bufferBytes, 4096);   // GLB as 64-bit words: 512 x 64 per RAMB36
+    r.bram18 = 0;
+    // Filter and psum spads in LUTRAM (RAM64X1S: one LUT per bit per 64 entries); ifmap spad
+    // (sliding window) and datapath registers in flip-flops.
+    r.lut = 800 + pes * (48 + 8 * ceilDiv(c.filterSpad, 64) + 32 * ceilDiv(c.psumSpad, 64));
+    r.ff = 1000 + pes * (8 * c.ifmapSpad + 96);
+    return r;
+  }
+
+ private:
+  Cost finish(const Layer& layer, const ArrayConfig& c, const EyerissSchedule& s,
+              const EyerissTiming& t) const {
+    const TechTable& tech = tech_;
+    Cost cost;
+    cost.feasible = true;
+    cost.macs = layer.macs();
+    cost.cycles = t.cycles;
+    cost.computeCycles = t.macCycles;
+    cost.fillDrainCycles =
+        t.passOverheadCycles + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+    cost.dmaStallCycles = t.cycles - cost.computeCycles - cost.fillDrainCycles;
+    cost.dramReadBytes = t.dramReadBytes;
+    cost.dramWriteBytes = t.dramWriteBytes;
+    cost.bufferNeedBytes = s.bufferNeedBytes;
+    const int64_t pes = c.rows * c.cols;
+    cost.utilization = double(cost.macs) / (double(pes) * double(t.cycles));
+
+    // [Energy] action counts. Per-group block counts summed over the tiles of each loop.
+    const int64_t p = s.kernelsPerPe, q = s.channelsPerPe;
+    auto sumTiles = [](int64_t tiles, int64_t full, int64_t last, auto f) {
+      return (tiles - 1) * f(full) + f(last);
+    };
+    const int64_t kernelBlocks = sumTiles(s.kernelTiles, s.tileKernels,
+                                          s.kernelsAt(s.kernelTiles - 1),
+                                          [&](int64_t k) { return ceilDiv(k, p); });
+    const int64_t channelBlocks = sumTiles(s.channelTiles, s.tileChannels,
+                                           s.channelsAt(s.channelTiles - 1),
+                                           [&](int64_t ch) { return ceilDiv(ch, q); });
+    const int64_t channelGroups =
+        sumTiles(s.channelTiles, s.tileChannels, s.channelsAt(s.channelTiles - 1),
+                 [&](int64_t ch) { return ceilDiv(ceilDiv(ch, q), s.chain); });
+    const int64_t strips = sumTiles(s.rowTiles, s.tileRows, s.outRowsAt(s.rowTiles - 1),
+                                    [&](int64_t r) { return ceilDiv(r, s.stripRows); });
+    const double macs = double(cost.macs);
+    const double outputs = double(layer.outputElems()), weights = double(layer.weightElems());
+    const double psumEmits = outputs * double(s.R * channelBlocks);
+    const double streamPixels = double((s.Q - 1) * s.strideW + s.effS());
+    const double filterSpadWrites = weights * double(s.images * s.P);
+    const double ifmapSpadWrites = double(s.images * s.groups * kernelBlocks) *
+                                   double(s.groupChannels * s.R * s.P) * streamPixels;
+    const double spadBytes = macs * 10 + filterSpadWrites + ifmapSpadWrites + psumEmits * 4;
+    const double setInRows = double((s.stripRows - 1) * s.strideH + (s.setRows - 1) * s.dilationH + 1);
+    const double multicast = double(std::max<int64_t>(1, std::min(s.stacks, ceilDiv(s.tileKernels, p))));
+    const double ifmapGlbReads =
+        ifmapSpadWrites * setInRows / double(s.setRows * s.stripRows) / multicast;
+    const double filterGlbReads = weights * double(s.images * strips);
+    const double psumGlbBytes = outputs * 4 * double(2 * channelGroups * s.rFolds - 1);
+    const double glbBytes = double(t.dramReadBytes + t.dramWriteBytes) + filterGlbReads +
+                            ifmapGlbReads + psumGlbBytes + outputs * double(s.outputBytes);
+    cost.energy.macPj = macs * tech.mac8Pj + psumEmits * tech.add32Pj;
+    cost.energy.spadPj = spadBytes * tech.regAccessPj;
+    cost.energy.bufferPj = glbBytes * tech.sramPjPerByte(double(c.bufferBytes));
+    cost.energy.dramPj = double(t.dramReadBytes + t.dramWriteBytes) * tech.dramPjPerByte;
+    cost.energy.leakagePj = tech.leakageFraction * double(pes) * tech.mac8Pj * double(t.cycles);
+    cost.areaUm2 = areaUm2(c);
+    const double microseconds = double(t.cycles) / tech.clockMhz;
+    cost.powerMw = cost.energyPj() / microseconds / 1000.0;  // pJ/us = uW
+    return cost;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<CostModel> makeEyerissModel() { return std::make_unique<EyerissModel>(); }
+
+}  // namespace analects

@@ -1,0 +1,329 @@
+// EyerissSchedule: tile extents, the work of one step (closed form per tile), the step and pass
+// expansions the RTL controller runs, the step-by-step replay, and the closed-form timing.
+// Formulas: costmodel/docs/eyeriss.md (section names in brackets below).
+#include <algorithm>
+
+#include "analects/costmodel/eyeriss_schedule.h"
+
+namespace analects {
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
+int64_t floorDiv(int64_t a, int64_t b) {                            // any a, b > 0
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+}  // namespace
+
+// ---- Tile extents [GLB tiles] ----------------------------------------------------------------
+
+int64_t EyerissSchedule::groupsAt(int64_t gt) const {
+  return gt == groupTiles - 1 ? groups - gt * tileGroups : tileGroups;
+}
+int64_t EyerissSchedule::kernelsAt(int64_t kt) const {
+  return kt == kernelTiles - 1 ? groupKernels - kt * tileKernels : tileKernels;
+}
+int64_t EyerissSchedule::channelsAt(int64_t ct) const {
+  return ct == channelTiles - 1 ? groupChannels - ct * tileChannels : tileChannels;
+}
+int64_t EyerissSchedule::outRowsAt(int64_t et) const {
+  return et == rowTiles - 1 ? P - et * tileRows : tileRows;
+}
+int64_t EyerissSchedule::inRowFirstAt(int64_t et) const {
+  return std::clamp<int64_t>(et * tileRows * strideH - padTop, 0, H);
+}
+int64_t EyerissSchedule::inRowsAt(int64_t et) const {
+  // Window of output rows [et*tileRows, +outRows): padded rows lo .. lo + span - 1.
+  const int64_t lo = et * tileRows * strideH - padTop;
+  const int64_t hi = lo + (outRowsAt(et) - 1) * strideH + effR();
+  return std::max<int64_t>(0, std::min(H, hi) - std::max<int64_t>(0, lo));
+}
+
+int64_t EyerissSchedule::inRowsTotal() const {
+  // Full tiles e < rowTiles-1 have windows [lo_e, lo_e + F), lo_e = e*T - pad, clipped to
+  // [0, H); the sum splits into arithmetic series where the clipping is constant.
+  const int64_t T = tileRows * strideH, F = (tileRows - 1) * strideH + effR(), a = padTop;
+  const int64_t n = rowTiles - 1;
+  auto series = [&](int64_t x, int64_t y, int64_t b) -> int64_t {  // sum_{e=x}^{y-1} (e*T + b)
+    if (y <= x) return 0;
+    return T * ((x + y - 1) * (y - x) / 2) + b * (y - x);
+  };
+  const int64_t eA = std::max<int64_t>(0, floorDiv(a - F, T) + 1);  // window ends inside
+  const int64_t eB = std::min(n, -floorDiv(-(H + a), T));           // window starts inside
+  int64_t total = 0;
+  if (eA < eB) {
+    const int64_t eH = std::clamp(-floorDiv(-(H + a - F), T), eA, eB);  // end clipped from eH
+    const int64_t eZ = std::clamp(floorDiv(a, T) + 1, eA, eB);          // start >= 0 from eZ
+    total += series(eA, eH, F - a) + H * (eB - eH);
+    total -= series(eZ, eB, -a);
+  }
+  return total + inRowsAt(rowTiles - 1);
+}
+
+// ---- Work of one step [Passes] ---------------------------------------------------------------
+//
+// Kernel blocks: each group of the tile splits its kernels into kbG = ceil(K'/p) blocks (the
+// last pE = K' - (kbG-1)*p kernels); stacks take consecutive blocks, one pass group each.
+// Channel blocks likewise (cb = ceil(C'/q), last qE), `chain` per pass group. A pass lasts
+// (Q+1)*S*pMax*qMax + h*chain + pMax, and sum_passes pMax*qMax = sumP * sumQ factorizes.
+EyerissSchedule::TileWork EyerissSchedule::tileWork(int64_t g, int64_t k, int64_t c,
+                                                    int64_t outRows) const {
+  const int64_t p = kernelsPerPe, q = channelsPerPe;
+  const int64_t kbG = ceilDiv(k, p), pE = k - (kbG - 1) * p, kb = g * kbG;
+  const int64_t cb = ceilDiv(c, q), qE = c - (cb - 1) * q;
+  const int64_t kgN = ceilDiv(kb, stacks), kLast = kb - (kgN - 1) * stacks;
+  const int64_t cgN = ceilDiv(cb, chain), cLast = cb - (cgN - 1) * chain;
+  int64_t sumP;
+  if (pE == p) {
+    sumP = kgN * p;
+  } else if (kbG == 1) {
+    sumP = kgN * pE;  // every block is the short one
+  } else if (stacks == 1) {
+    sumP = g * ((kbG - 1) * p + pE);
+  } else {
+    // Two consecutive blocks are never both short (kbG >= 2), so only a lone last block is.
+    sumP = kgN * p - (kLast == 1 ? p - pE : 0);
+  }
+  const int64_t sumQ = cgN * q - (cLast == 1 ? q - qE : 0);
+  const int64_t reps = ceilDiv(outRows, stripRows) * rFolds;
+  TileWork w;
+  w.passes = reps * kgN * cgN;
+  w.macCycles = reps * Q * S * sumP * sumQ;
+  w.spadLoadCycles = reps * S * sumP * sumQ;
+  w.drainCycles = reps * cgN * (kgN * setRows * chain + sumP);
+  return w;
+}
+
+// ---- Expansions (what the controller executes) -----------------------------------------------
+
+std::vector<EyerissSchedule::Step> EyerissSchedule::expandSteps() const {
+  std::vector<Step> steps;
+  steps.reserve(size_t(stepCount()));
+  for (int64_t gt = 0; gt < groupTiles; ++gt)
+    for (int64_t kt = 0; kt < kernelTiles; ++kt)
+      for (int64_t n = 0; n < images; ++n)
+        for (int64_t et = 0; et < rowTiles; ++et)
+          for (int64_t ct = 0; ct < channelTiles; ++ct) {
+            Step st;
+            st.groupTile = gt, st.kernelTile = kt, st.image = n, st.rowTile = et;
+            st.channelTile = ct;
+            st.groups = groupsAt(gt), st.kernels = kernelsAt(kt);
+            st.channels = channelsAt(ct), st.outRows = outRowsAt(et);
+            st.inRowFirst = inRowFirstAt(et), st.inRows = inRowsAt(et);
+            // A tile is fetched when it differs from the one the previous step used.
+            bool first = steps.empty();
+            const Step* prev = first ? nullptr : &steps.back();
+            bool newFilter = first || prev->groupTile != gt || prev->kernelTile != kt ||
+                             prev->channelTile != ct;
+            bool newIfmap = first || prev->groupTile != gt || prev->image != n ||
+                            prev->rowTile != et || prev->channelTile != ct;
+            if (newFilter) st.filterBytes = st.groups * st.kernels * st.channels * R * S;
+            if (newIfmap) st.ifmapBytes = st.groups * st.channels * st.inRows * W;
+            if (ct == channelTiles - 1)
+              st.storeBytes = st.groups * st.kernels * st.outRows * Q * outputBytes;
+            st.work = tileWork(st.groups, st.kernels, st.channels, st.outRows);
+            steps.push_back(st);
+          }
+  return steps;
+}
+
+std::vector<EyerissSchedule::Pass> EyerissSchedule::expandPasses(const Step& st) const {
+  const int64_t p = kernelsPerPe, q = channelsPerPe;
+  const int64_t kbG = ceilDiv(st.kernels, p), kb = st.groups * kbG;
+  const int64_t cb = ceilDiv(st.channels, q);
+  std::vector<Pass> passes;
+  for (int64_t strip = 0; strip * stripRows < st.outRows; ++strip)
+    for (int64_t kg = 0; kg * stacks < kb; ++kg)
+      for (int64_t cg = 0; cg * chain < cb; ++cg)
+        for (int64_t rf = 0; rf < rFolds; ++rf) {
+          Pass ps;
+          ps.strip = strip, ps.kernelGroup = kg, ps.channelGroup = cg, ps.rFold = rf;
+          ps.stripRowsActive = std::min(stripRows, st.outRows - strip * stripRows);
+          ps.filterRowsActive = std::min(setRows, R - rf * setRows);
+          for (int64_t b = kg * stacks; b < std::min(kb, (kg + 1) * stacks); ++b) {
+            int64_t inGroup = b % kbG;  // block index inside its group
+            ps.maxKernels = std::max(ps.maxKernels, std::min(p, st.kernels - inGroup * p));
+            ++ps.stacksActive;
+          }
+          for (int64_t b = cg * chain; b < std::min(cb, (cg + 1) * chain); ++b) {
+            ps.maxChannels = std::max(ps.maxChannels, std::min(q, st.channels - b * q));
+            ++ps.chainActive;
+          }
+          ps.spadLoadCycles = S * ps.maxKernels * ps.maxChannels;
+          ps.macCycles = Q * S * ps.maxKernels * ps.maxChannels;
+          ps.drainCycles = setRows * chain + ps.maxKernels;
+          passes.push_back(ps);
+        }
+  return passes;
+}
+
+// ---- Replay [Timing] -------------------------------------------------------------------------
+
+EyerissTiming replayEyeriss(const EyerissSchedule& s) {
+  const std::vector<EyerissSchedule::Step> steps = s.expandSteps();
+  EyerissTiming t;
+  if (steps.empty()) return t;
+  auto load = [&](size_t i) { return s.readCycles(steps[i].ifmapBytes + steps[i].filterBytes); };
+  t.firstLoadCycles = load(0);
+  int64_t total = t.firstLoadCycles;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& st = steps[i];
+    int64_t next = i + 1 < steps.size() ? load(i + 1) : 0;
+    int64_t prevStore = i > 0 ? s.writeCycles(steps[i - 1].storeBytes) : 0;
+    total += std::max({st.work.cycles(), next, prevStore});
+    t.macCycles += st.work.macCycles;
+    t.passOverheadCycles += st.work.spadLoadCycles + st.work.drainCycles;
+    t.passes += st.work.passes;
+    t.dramReadBytes += st.ifmapBytes + st.filterBytes;
+    t.dramWriteBytes += st.storeBytes;
+  }
+  t.lastStoreCycles = s.writeCycles(steps.back().storeBytes);
+  t.cycles = total + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+  t.steps = int64_t(steps.size());
+  return t;
+}
+
+// ---- Closed form [Closed form] ---------------------------------------------------------------
+//
+// The steps form a mixed-radix counter over (gt, kt, n, et, ct). A step's term
+// max(compute_i, load_{i+1}, store_{i-1}) depends on its own tile extents (is an index the
+// last one?), on the next step (which index carries: that decides what is re-fetched, and the
+// next tile's extents) and on the previous step (does it store, and its extents). For each loop
+// the indices fall into a few classes that agree on all of that: 0, next-to-last, last and
+// "interior" (plus, for row tiles, every tile whose window, or whose successor's, is clipped by
+// padding). Each class is evaluated once on a representative index and weighted by its size.
+
+namespace {
+
+struct Classes {
+  static constexpr int kMax = 64;
+  int n = 0;
+  int64_t value[kMax];
+  int64_t count[kMax];
+  void add(int64_t v, int64_t c) { value[n] = v, count[n] = c, ++n; }
+};
+
+void loopClasses(int64_t radix, Classes& c) {
+  if (radix <= 3) {
+    for (int64_t v = 0; v < radix; ++v) c.add(v, 1);
+  } else {
+    c.add(0, 1), c.add(1, radix - 3), c.add(radix - 2, 1), c.add(radix - 1, 1);
+  }
+}
+
+}  // namespace
+
+bool EyerissSchedule::rowTileInterior(int64_t& first, int64_t& last) const {
+  // Interior row tile v: 1 <= v <= rowTiles-3 and tiles v, v+1 are full, unclipped windows.
+  const int64_t T = tileRows * strideH, F = (tileRows - 1) * strideH + effR();
+  const int64_t top = ceilDiv(padTop, T);                  // first tile with lo >= 0
+  const int64_t bottom = floorDiv(H + padTop - F, T);      // last tile with lo + F <= H
+  first = std::max<int64_t>(1, top);
+  last = std::min(rowTiles - 3, bottom - 1);
+  return first <= last;
+}
+
+int64_t EyerissSchedule::rowTileClasses() const {
+  int64_t first, last;
+  if (!rowTileInterior(first, last)) return rowTiles;
+  return rowTiles - (last - first + 1) + 1;
+}
+
+EyerissTiming eyerissTiming(const EyerissSchedule& s) {
+  EyerissTiming t;
+  const int64_t radix[5] = {s.groupTiles, s.kernelTiles, s.images, s.rowTiles, s.channelTiles};
+  Classes cls[5];
+  for (int d : {0, 1, 2, 4}) loopClasses(radix[d], cls[d]);
+  {
+    int64_t first, last;
+    if (s.rowTileClasses() > Classes::kMax) return t;  // the mapper never builds such a tiling
+    if (s.rowTileInterior(first, last)) {
+      for (int64_t v = 0; v < first; ++v) cls[3].add(v, 1);
+      cls[3].add(first, last - first + 1);
+      for (int64_t v = last + 1; v < s.rowTiles; ++v) cls[3].add(v, 1);
+    } else {
+      for (int64_t v = 0; v < s.rowTiles; ++v) cls[3].add(v, 1);
+    }
+  }
+
+  auto filterBytes = [&](const int64_t* v) {
+    return s.groupsAt(v[0]) * s.kernelsAt(v[1]) * s.channelsAt(v[4]) * s.R * s.S;
+  };
+  auto ifmapBytes = [&](const int64_t* v) {
+    return s.groupsAt(v[0]) * s.channelsAt(v[4]) * s.inRowsAt(v[3]) * s.W;
+  };
+  auto storeBytes = [&](const int64_t* v) {
+    if (v[4] != radix[4] - 1) return int64_t(0);
+    return s.groupsAt(v[0]) * s.kernelsAt(v[1]) * s.outRowsAt(v[3]) * s.Q * s.outputBytes;
+  };
+  // Work of a step depends only on which of (gt, kt, et, ct) is the last index.
+  EyerissSchedule::TileWork work[16];
+  bool haveWork[16] = {};
+  auto workOf = [&](const int64_t* v) -> const EyerissSchedule::TileWork& {
+    int key = (v[0] == radix[0] - 1) | (v[1] == radix[1] - 1) << 1 |
+              (v[3] == radix[3] - 1) << 2 | (v[4] == radix[4] - 1) << 3;
+    if (!haveWork[key]) {
+      work[key] = s.tileWork(s.groupsAt(v[0]), s.kernelsAt(v[1]), s.channelsAt(v[4]),
+                             s.outRowsAt(v[3]));
+      haveWork[key] = true;
+    }
+    return work[key];
+  };
+
+  const int64_t zero[5] = {0, 0, 0, 0, 0};
+  const int64_t loadFirst = filterBytes(zero) + ifmapBytes(zero);
+  t.firstLoadCycles = s.readCycles(loadFirst);
+  t.dramReadBytes = loadFirst;
+  int64_t sum = 0;
+  int idx[5] = {0, 0, 0, 0, 0};
+  for (;;) {
+    int64_t v[5], mult = 1;
+    for (int d = 0; d < 5; ++d) v[d] = cls[d].value[idx[d]], mult *= cls[d].count[idx[d]];
+    const EyerissSchedule::TileWork& w = workOf(v);
+
+    // Next step: the innermost loop not at its last index advances, inner ones restart.
+    int64_t next = 0;
+    int j = 4;
+    while (j >= 0 && v[j] == radix[j] - 1) --j;
+    if (j >= 0) {
+      int64_t nv[5];
+      bool changed[5];
+      for (int d = 0; d < 5; ++d) {
+        nv[d] = d < j ? v[d] : d == j ? v[d] + 1 : 0;
+        changed[d] = d == j || (d > j && radix[d] > 1);
+      }
+      // Filter tile key (gt, kt, ct); ifmap tile key (gt, n, et, ct).
+      int64_t bytes = (changed[0] || changed[1] || changed[4] ? filterBytes(nv) : 0) +
+                      (changed[0] || changed[2] || changed[3] || changed[4] ? ifmapBytes(nv) : 0);
+      next = s.readCycles(bytes);
+      t.dramReadBytes += mult * bytes;
+    }
+    // Previous step: the innermost loop not at index 0 steps back, inner ones are at last.
+    int64_t prevStore = 0;
+    j = 4;
+    while (j >= 0 && v[j] == 0) --j;
+    if (j >= 0) {
+      int64_t pv[5];
+      for (int d = 0; d < 5; ++d) pv[d] = d < j ? v[d] : d == j ? v[d] - 1 : radix[d] - 1;
+      prevStore = s.writeCycles(storeBytes(pv));
+    }
+    sum += mult * std::max({w.cycles(), next, prevStore});
+    t.macCycles += mult * w.macCycles;
+    t.passOverheadCycles += mult * (w.spadLoadCycles + w.drainCycles);
+    t.passes += mult * w.passes;
+    t.dramWriteBytes += mult * storeBytes(v);
+
+    int d = 4;
+    while (d >= 0 && ++idx[d] == cls[d].n) idx[d--] = 0;
+    if (d < 0) break;
+  }
+  const int64_t lastIdx[5] = {radix[0] - 1, radix[1] - 1, radix[2] - 1, radix[3] - 1,
+                              radix[4] - 1};
+  t.lastStoreCycles = s.writeCycles(storeBytes(lastIdx));
+  t.cycles = t.firstLoadCycles + sum + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+  t.steps = s.stepCount();
+  return t;
+}
+
+}  // namespace analects

@@ -1,0 +1,32 @@
+// The end-to-end flow: search -> design -> (RTL, simulation) -> FPGA estimate -> report.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "analects/flows/recipe.h"
+
+namespace analects::flows {
+
+struct FlowOptions {
+  bool quiet = false;  // no progress on stderr
+};
+
+struct FlowSummary {
+  std::string outputDir;
+  std::string design;          // chosen design's name
+  double objective = 0;        // chosen design's objective
+  std::string objectiveUnit;
+  double optimum = -1;         // proven optimum, -1 when not computable
+  double gapPct = -1;
+  std::vector<std::string> written;  // files written, in order
+};
+
+// Runs the recipe; every output is written (atomically) as soon as its step finishes, so an
+// interrupted flow leaves the finished outputs intact. Throws on bad input.
+FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options = {});
+
+// Writes `text` to `path` through a temporary file and a rename.
+void writeFileAtomic(const std::string& path, const std::string& text);
+
+}  // namespace analects::flows

@@ -1,0 +1,27 @@
+// report.html: a self-contained page (inline SVG plots, tables) for one flow run.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analects/costmodel/cost_model.h"
+#include "analects/flows/recipe.h"
+#include "analects/search/search.h"
+
+namespace analects::flows {
+
+struct ReportInput {
+  const Recipe& recipe;
+  const search::Problem& problem;
+  const std::vector<search::SearchResult>& results;  // first = chosen design
+  std::optional<double> optimum;
+  const std::vector<ArrayConfig>& arrays;  // LS: one; LP: one per layer
+  const std::vector<Cost>& layerCosts;     // chosen design, per layer
+  const CostModel& model;
+  FpgaResources fpga;
+};
+
+std::string renderReport(const ReportInput& in);
+
+}  // namespace analects::flows

@@ -1,0 +1,191 @@
+#include "analects/flows/flow.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "analects/costmodel/cost_model.h"
+#include "analects/costmodel/cost_table.h"
+#include "analects/costmodel/workload.h"
+#include "analects/flows/report.h"
+#include "analects/search/exact.h"
+#include "analects/search/output.h"
+#include "analects/search/search.h"
+
+namespace analects::flows {
+
+namespace fs = std::filesystem;
+
+void writeFileAtomic(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw std::runtime_error(fmt::format("{}: cannot open for writing", path));
+    out << text;
+    if (!out) throw std::runtime_error(fmt::format("{}: write failed", path));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, ec.message()));
+}
+
+namespace {
+
+// "0.5" is a ratio, "abs:V" or a number above 1 absolute, else a platform/keyword.
+search::Budget budgetFrom(const std::string& text) {
+  if (text.rfind("abs:", 0) == 0) return search::Budget::absolute(std::stod(text.substr(4)));
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end && *end == '\0' && !text.empty()) {
+    if (!(v > 0)) throw search::SearchError(fmt::format("budget {} must be positive", text));
+    return v <= 1 ? search::Budget::ratio(v) : search::Budget::absolute(v);
+  }
+  return search::Budget::parse(text);
+}
+
+class Progress {
+ public:
+  explicit Progress(bool quiet) : quiet_(quiet), t0_(std::chrono::steady_clock::now()) {}
+  void step(const std::string& what) {
+    if (quiet_) return;
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    fmt::print(stderr, "[{:7.2f}s] {}\n", s, what);
+  }
+
+ private:
+  bool quiet_;
+  std::chrono::steady_clock::time_point t0_;
+};
+
+}  // namespace
+
+FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
+  Progress progress(options.quiet);
+  FlowSummary summary;
+  summary.outputDir = recipe.output;
+
+  // Everything that can fail on bad input fails before any output is written.
+  Workload workload = loadWorkload(recipe.workload);
+  auto model = makeCostModel(recipe.style);
+  search::ProblemSpec spec;
+  spec.deployment = search::parseDeployment(recipe.deployment);
+  spec.objective = search::parseObjective(recipe.objective);
+  spec.constraint = search::Constraint::parse(recipe.constraint);
+  spec.budget = budgetFrom(recipe.budget);
+  for (const auto& a : recipe.algorithms) {
+    bool known = false;
+    for (const auto& info : search::searchAlgorithms()) known = known || info.name == a;
+    if (!known) throw search::SearchError(fmt::format("{}: unknown algorithm '{}'", recipe.source, a));
+  }
+  for (auto i : recipe.simulateLayers)
+    if (i >= int64_t(workload.layers.size()))
+      throw std::runtime_error(fmt::format("{}: simulate.layers: layer {} does not exist ({} has {} layers)",
+                                           recipe.source, i, workload.name, workload.layers.size()));
+  fs::create_directories(recipe.output);
+  auto out = [&](const std::string& file) { return (fs::path(recipe.output) / file).string(); };
+  for (const auto& w : workload.warnings) fmt::print(stderr, "warning: {}\n", w);
+
+  // 1. Cost table and search.
+  search::ActionLevels levels = search::defaultActionLevels(spec);
+  HardwareParams hw{recipe.dramBytesPerCycle, recipe.dramLatencyCycles};
+  progress.step(fmt::format("cost table: {} layers x {} PE x {} buffer levels ({})", workload.layers.size(),
+                            levels.pes.size(), levels.bufferBytes.size(), recipe.style));
+  CostTable table = CostTable::build(workload, *model, levels.pes, levels.bufferBytes, hw);
+  search::Problem problem(workload, std::move(table), spec);
+  if (problem.impossibleReason())
+    throw search::SearchError(fmt::format("impossible budget: {}", *problem.impossibleReason()));
+
+  std::vector<search::SearchResult> results;
+  search::SearchOptions so;
+  so.samples = recipe.samples;
+  so.seed = recipe.seed;
+  for (const auto& a : recipe.algorithms) {
+    progress.step(fmt::format("search: {} ({} samples)", a, recipe.samples));
+    results.push_back(search::runSearch(a, problem, so));
+  }
+  std::optional<double> optimum;
+  for (const auto& r : results)
+    if (r.provenOptimal && r.status == search::SearchStatus::Found) optimum = r.bestEval.objective;
+  if (!optimum && search::exactSupported(problem)) {
+    search::SearchResult ex = search::solveExact(problem);
+    if (ex.status == search::SearchStatus::Found) optimum = ex.bestEval.objective;
+  }
+  {
+    std::string csv = "algorithm,samples,best_objective,seconds\n";
+    for (const auto& r : results)
+      for (const auto& p : r.trace)
+        csv += fmt::format("{},{},{:.17g},{:.6f}\n", r.algorithm, p.samples, p.bestObjective, p.seconds);
+    writeFileAtomic(out("trace.csv"), csv);
+    summary.written.push_back(out("trace.csv"));
+  }
+  const search::SearchResult& chosen = results.front();
+  if (chosen.status != search::SearchStatus::Found)
+    throw search::SearchError(fmt::format("{} found no design within the budget: {}",
+                                          chosen.algorithm, chosen.message));
+
+  // 2. The chosen design: one accelerator (LS) or one per layer (LP).
+  auto allocations = search::allocationsOf(problem, chosen.best);
+  std::vector<ArrayConfig> arrays;
+  std::vector<Cost> layerCosts;
+  if (spec.deployment == search::Deployment::LayerSequential) {
+    int64_t pes = 0, buffer = 0;
+    for (const auto& a : allocations) pes = std::max(pes, a.pes), buffer = std::max(buffer, a.bufferBytes);
+    ArrayConfig c = model->configFor(workload.layers.front(), Allocation{pes, buffer}, hw);
+    chooseArrayShape(*model, workload, pes, c);
+    arrays.push_back(c);
+    for (size_t i = 0; i < workload.layers.size(); ++i)
+      layerCosts.push_back(model->cost(workload.layers[i], allocations[i], hw));
+  } else {
+    for (size_t i = 0; i < workload.layers.size(); ++i) {
+      arrays.push_back(model->configFor(workload.layers[i], allocations[i], hw));
+      layerCosts.push_back(model->evaluate(workload.layers[i], arrays.back()));
+    }
+  }
+  nlohmann::json design = search::designJson(problem, chosen);
+  design["arrays"] = nlohmann::json::array();
+  for (const auto& c : arrays)
+    design["arrays"].push_back({{"name", c.name()}, {"style", styleName(c.style)}, {"atomK", c.atomK},
+                                {"atomC", c.atomC}, {"rows", c.rows}, {"cols", c.cols},
+                                {"filter_spad", c.filterSpad}, {"ifmap_spad", c.ifmapSpad},
+                                {"psum_spad", c.psumSpad}, {"buffer_bytes", c.bufferBytes},
+                                {"acc_depth_pixels", c.accDepthPixels},
+                                {"pipeline_depth", c.pipelineDepth}, {"output_bytes", c.outputBytes},
+                                {"dram_bytes_per_cycle", c.dramBytesPerCycle},
+                                {"dram_latency_cycles", c.dramLatencyCycles}});
+  writeFileAtomic(out("design.json"), design.dump(1) + "\n");
+  summary.written.push_back(out("design.json"));
+  summary.design = arrays.size() == 1 ? arrays.front().name() : fmt::format("{} sub-accelerators", arrays.size());
+  summary.objective = chosen.bestEval.objective;
+  summary.objectiveUnit = search::objectiveUnit(spec.objective);
+  if (optimum) {
+    summary.optimum = *optimum;
+    summary.gapPct = *optimum > 0 ? 100 * (chosen.bestEval.objective - *optimum) / *optimum : 0;
+  }
+
+  // 3. FPGA estimate of the chosen design(s) from the cost model's resource model.
+  progress.step("FPGA estimate");
+  FpgaResources total;
+  for (const auto& c : arrays) {
+    FpgaResources r = model->fpgaResources(c);
+    total.dsp += r.dsp, total.bram18 += r.bram18, total.bram36 += r.bram36, total.lut += r.lut, total.ff += r.ff;
+  }
+  nlohmann::json fpga = {{"part", recipe.fpgaPart}, {"source", "cost model"},
+                         {"dsp", total.dsp}, {"bram18", total.bram18}, {"bram36", total.bram36},
+                         {"lut", total.lut}, {"ff", total.ff}};
+  writeFileAtomic(out("fpga.json"), fpga.dump(1) + "\n");
+  summary.written.push_back(out("fpga.json"));
+
+  // 4. Report.
+  progress.step("report");
+  ReportInput in{recipe, problem, results, optimum, arrays, layerCosts, *model, total};
+  writeFileAtomic(out("report.html"), renderReport(in));
+  summary.written.push_back(out("report.html"));
+  return summary;
+}
+
+}  // namespace analects::flows

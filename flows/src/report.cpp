@@ -1,0 +1,143 @@
+#include "analects/flows/report.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "analects/flows/svg.h"
+
+namespace analects::flows {
+
+namespace {
+
+const char* kStyle = R"(<style>
+body{font-family:sans-serif;margin:24px;max-width:1100px;color:#222}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}
+th{background:#f3f3f3}td.l,th.l{text-align:left}.plot{margin:8px 0}
+</style>)";
+
+std::string num(double v) {
+  if (v != 0 && (std::fabs(v) >= 1e6 || std::fabs(v) < 1e-2)) return fmt::format("{:.4e}", v);
+  return fmt::format("{:.4g}", v);
+}
+
+}  // namespace
+
+std::string renderReport(const ReportInput& in) {
+  const auto& p = in.problem;
+  const auto& w = p.workload();
+  const auto& chosen = in.results.front();
+  std::string h = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Analects report: " +
+                  htmlEscape(in.recipe.name) + "</title>" + kStyle + "</head><body>\n";
+  h += fmt::format("<h1>Analects report: {}</h1>\n", htmlEscape(in.recipe.name));
+  h += fmt::format("<p>{}</p>\n", htmlEscape(p.describe()));
+  h += fmt::format("<p>Workload <b>{}</b> ({} layers, {} MACs), style <b>{}</b>, recipe {}.</p>\n",
+                   htmlEscape(w.name), w.layers.size(), w.totalMacs(), htmlEscape(in.recipe.style),
+                   htmlEscape(in.recipe.source));
+
+  // Search summary.
+  h += "<h2>Search</h2>\n<table><tr><th class=l>algorithm</th><th class=l>status</th><th>samples</th>"
+       "<th>seconds</th><th>best objective</th><th>gap to optimum</th></tr>\n";
+  for (const auto& r : in.results) {
+    bool found = r.status == search::SearchStatus::Found;
+    std::string gap = "-";
+    if (found && in.optimum && *in.optimum > 0)
+      gap = fmt::format("{:.3f} %", 100 * (r.bestEval.objective - *in.optimum) / *in.optimum);
+    h += fmt::format("<tr><td class=l>{}</td><td class=l>{}</td><td>{}</td><td>{:.3f}</td><td>{}</td><td>{}</td></tr>\n",
+                     htmlEscape(r.algorithm), search::statusName(r.status), r.samplesUsed, r.seconds,
+                     found ? num(r.bestEval.objective) : "-", gap);
+  }
+  h += "</table>\n";
+  if (in.optimum) h += fmt::format("<p>Proven optimum: {} {}.</p>\n", num(*in.optimum),
+                                   search::objectiveUnit(p.spec().objective));
+
+  std::vector<Series> series;
+  for (const auto& r : in.results) {
+    Series s{r.algorithm, {}};
+    for (const auto& t : r.trace) s.points.emplace_back(double(t.samples), t.bestObjective);
+    series.push_back(std::move(s));
+  }
+  std::vector<std::pair<std::string, double>> lines;
+  if (in.optimum) lines.emplace_back("proven optimum", *in.optimum);
+  h += "<div class=\"plot\" id=\"convergence\">" +
+       lineChartSvg("Convergence: best feasible objective vs samples", "samples (full design evaluations)",
+                    fmt::format("{} ({})", search::objectiveName(p.spec().objective),
+                                search::objectiveUnit(p.spec().objective)),
+                    series, true, lines) +
+       "</div>\n";
+
+  // Per-layer allocation and cycles.
+  auto allocations = search::allocationsOf(p, chosen.best);
+  std::vector<std::string> names;
+  std::vector<double> pes, buf, cycles;
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    names.push_back(w.layers[i].name);
+    pes.push_back(double(allocations[i].pes));
+    buf.push_back(double(allocations[i].bufferBytes));
+    cycles.push_back(double(in.layerCosts[i].cycles));
+  }
+  h += "<h2>Chosen design</h2>\n";
+  for (const auto& a : in.arrays) {
+    if (in.arrays.size() > 1) break;
+    h += fmt::format("<p>Accelerator <b>{}</b>: {} PEs, {} B buffer, area {:.3f} mm&sup2;.</p>\n",
+                     a.name(), a.pes(), a.bufferBytes, in.model.areaUm2(a) / 1e6);
+  }
+  if (in.arrays.size() > 1) {
+    double area = 0;
+    for (const auto& a : in.arrays) area += in.model.areaUm2(a);
+    h += fmt::format("<p>{} sub-accelerators (one per layer), total area {:.3f} mm&sup2;.</p>\n",
+                     in.arrays.size(), area / 1e6);
+  }
+  h += "<div class=\"plot\" id=\"allocation-pes\">" +
+       barChartSvg("Per-layer allocation: PEs", "PEs", names, {"PEs"}, {pes}) + "</div>\n";
+  h += "<div class=\"plot\" id=\"allocation-buffer\">" +
+       barChartSvg("Per-layer allocation: buffer bytes", "bytes", names, {"buffer"}, {buf}) + "</div>\n";
+  h += "<div class=\"plot\" id=\"layer-cycles\">" +
+       barChartSvg("Per-layer cycles (cost model)", "cycles", names, {"model"}, {cycles}, true) +
+       "</div>\n";
+
+  // Energy breakdown summed over layers; area breakdown of the design(s).
+  double mac = 0, spad = 0, bufE = 0, dram = 0, leak = 0;
+  for (const auto& c : in.layerCosts)
+    mac += c.energy.macPj, spad += c.energy.spadPj, bufE += c.energy.bufferPj,
+        dram += c.energy.dramPj, leak += c.energy.leakagePj;
+  h += "<div class=\"plot\" id=\"energy-breakdown\">" +
+       barChartSvg("Energy breakdown (pJ, all layers)", "pJ", {"MAC", "PE-local", "buffer", "DRAM", "leakage"},
+                   {"energy"}, {{mac, spad, bufE, dram, leak}}) +
+       "</div>\n";
+  std::map<std::string, double> area;
+  std::vector<std::string> areaOrder;
+  for (const auto& a : in.arrays)
+    for (const auto& [part, um2] : in.model.areaBreakdownUm2(a)) {
+      if (!area.count(part)) areaOrder.push_back(part);
+      area[part] += um2;
+    }
+  std::vector<double> areaValues;
+  for (const auto& part : areaOrder) areaValues.push_back(area[part] / 1e6);
+  h += "<div class=\"plot\" id=\"area-breakdown\">" +
+       barChartSvg("Area breakdown (mm^2)", "mm^2", areaOrder, {"area"}, {areaValues}) + "</div>\n";
+
+  // Tables.
+  h += "<h2>Per-layer figures</h2>\n<table><tr><th>#</th><th class=l>layer</th><th>PEs</th><th>buffer B</th>"
+       "<th>MACs</th><th>cycles</th><th>stall</th><th>energy pJ</th><th>DRAM B</th><th>util</th></tr>\n";
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    const Cost& c = in.layerCosts[i];
+    h += fmt::format("<tr><td>{}</td><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                     "<td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td></tr>\n",
+                     i, htmlEscape(w.layers[i].name), allocations[i].pes, allocations[i].bufferBytes,
+                     w.layers[i].macs(), c.feasible ? std::to_string(c.cycles) : "infeasible",
+                     c.dmaStallCycles, num(c.energyPj()), c.dramReadBytes + c.dramWriteBytes,
+                     100 * c.utilization);
+  }
+  h += "</table>\n";
+  h += fmt::format("<h2>FPGA estimate ({})</h2>\n<table><tr><th class=l>source</th><th>DSP</th><th>BRAM36</th>"
+                   "<th>BRAM18</th><th>LUT</th><th>FF</th></tr><tr><td class=l>cost model</td><td>{}</td>"
+                   "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr></table>\n",
+                   htmlEscape(in.recipe.fpgaPart), in.fpga.dsp, in.fpga.bram36, in.fpga.bram18,
+                   in.fpga.lut, in.fpga.ff);
+  h += "</body></html>\n";
+  return h;
+}
+
+}  // namespace analects::flows

@@ -1,0 +1,67 @@
+// rtlgen: an ArrayConfig becomes a directory holding a synthesizable NVDLA-style accelerator:
+// the generated top (named after the config), copies of the leaf modules it instantiates
+// (templates/), design.json (the config, the single source for testbench and model),
+// config.h, a filelist and Yosys scripts. Output is deterministic: same config, same bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analects/costmodel/array_config.h"
+
+namespace analects::rtlgen {
+
+// Sizes the RTL derives from a config. The CBUF is two SRAMs of bufferBytes each: input atoms
+// (atomC bytes per entry) and weight blocks (atomK * atomC bytes, read whole every cycle so a
+// one-pixel stripe still issues every cycle). Banks interleave entries so the DMA can write
+// ceil(B / entry) entries and the write-back read ceil(B / pixel bytes) pixels per cycle.
+struct NvdlaRtlParams {
+  int64_t atomK = 0, atomC = 0;
+  int64_t dramBytes = 0, outputBytes = 0, pipelineDepth = 0, accDepthPixels = 0;
+  int64_t dataAtoms = 0, dataBanks = 0, dataRows = 0;
+  int64_t weightBlocks = 0, weightBanks = 0, weightRows = 0;
+  int64_t accBanks = 0, accRows = 0;  // per accumulator half
+  int64_t descDepth = 32;             // step-descriptor ring entries (one stays empty)
+  int dataRowBits = 0, weightRowBits = 0, accRowBits = 0;
+  int dataAddrBits() const;    // row bits + log2(banks)
+  int weightAddrBits() const;
+  int pixelBits() const;
+};
+
+// Throws ConfigError naming the field when the config has no RTL implementation (e.g. a DRAM
+// port wider than 8 bytes, a pipeline shorter than the 4 stages of the MAC datapath).
+NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& config);
+
+// Module name of the generated top: config.name() plus every RTL-relevant field that differs
+// from the defaults, e.g. nvdla_k16_c16_b65536 or nvdla_k4_c4_b4096_w4_o4.
+std::string topName(const ArrayConfig& config);
+
+struct GeneratedDesign {
+  std::string top;
+  std::string dir;
+  std::string designJson;          // dir/design.json
+  std::vector<std::string> files;  // every file written, relative to dir
+  std::vector<std::string> sources;  // Verilog sources in compile order, relative to dir
+};
+
+// Writes the design into dir (created if missing; existing files of the same names are
+// replaced). Throws ConfigError for a config without RTL, std::runtime_error for I/O errors.
+GeneratedDesign generate(const ArrayConfig& config, const std::string& dir);
+
+// The Verilog text of the generated top (what generate() writes to <top>.v).
+std::string topVerilog(const ArrayConfig& config);
+
+// A design directory read back through its design.json.
+struct Design {
+  std::string top;
+  std::string dir;                   // directory of design.json
+  ArrayConfig config;
+  std::vector<std::string> sources;  // absolute paths, compile order
+};
+
+// Throws ConfigError naming the file and the problem (missing key, wrong type, invalid config,
+// a listed source that does not exist).
+Design readDesign(const std::string& designJsonPath);
+
+}  // namespace analects::rtlgen

@@ -20,8 +20,16 @@ int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 // A step count below this leaves the first load exposed; when splitting is free in DRAM
 // traffic the mapper splits that far (no further than one full pass group per tile).
 constexpr int64_t kTargetSteps = 4;
-// Bytes per output element held in the GLB: int32 psum + two staging copies of the output.
-int64_t outputTileBytesPerElem(int64_t outputBytes) { return 4 + 2 * outputBytes; }
+
+// Calls f(v) for v = 1, 2, 3, 4, 6, 8, 12, 16, ... <= limit.
+template <typename F>
+void forEachGeometric(int64_t limit, F&& f) {
+  if (limit >= 1) f(1);
+  for (int64_t m = 2; m <= limit; m *= 2) {
+    f(m);
+    if (m * 3 / 2 <= limit) f(m * 3 / 2);
+  }
+}
 
 // [Layer view] GEMM/FC: a 1x1 conv over one image of gemmM() rows.
 void viewLayer(const Layer& l, EyerissSchedule& s) {
@@ -36,6 +44,12 @@ void viewLayer(const Layer& l, EyerissSchedule& s) {
     s.H = s.P = l.gemmM(), s.W = s.Q = 1, s.R = s.S = 1;
     s.strideH = s.strideW = 1, s.padTop = 0, s.dilationH = s.dilationW = 1;
   }
+}
+
+// [PE mapping] strip width and replication for row tiles of `tileRows` output rows.
+void setStrips(EyerissSchedule& s, int64_t tileRows) {
+  s.stripRows = ceilDiv(tileRows, ceilDiv(tileRows, s.cols));
+  s.hSlots = s.cols / s.stripRows;
 }
 
 // [PE mapping] p, q, chain (a divisor of vSlots) for tiles of g groups x k kernels x c channels:
@@ -61,7 +75,6 @@ PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c) {
     m.stacks = s.hSlots * (s.vSlots / m.chain);
     m.q = ceilDiv(c, std::min(c, roundUp(ceilDiv(c, qCap), m.chain)));
     const int64_t pCap = std::min({s.psumSpad, s.filterSpad / (m.q * s.S), k});
-    if (pCap < 1) continue;
     const int64_t kbMin = ceilDiv(k, pCap);
     const int64_t kbG = std::min(k, std::max(kbMin, roundUp(g * kbMin, m.stacks) / g));
     m.p = ceilDiv(k, kbG);
@@ -73,17 +86,49 @@ PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c) {
   return best;
 }
 
-// [GLB tiles] bytes a tiling occupies: double-buffered ifmap, filter and output-staging tiles,
-// single int32 psum tile.
-int64_t tileNeedBytes(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c, int64_t rows) {
-  const int64_t inRows = std::min(s.H, (rows - 1) * s.strideH + s.effR());
-  return 2 * g * c * inRows * s.W + 2 * g * k * c * s.R * s.S +
-         g * k * rows * s.Q * outputTileBytesPerElem(s.outputBytes);
+// [GLB tiles] bytes a tiling of gT groups x Kt kernels x Ct channels x Et output rows occupies:
+// ifmap, filter and output-staging tiles, each doubled iff it is refilled more than once in the
+// layer, plus the int32 psum tile.
+struct LoopCounts {
+  int64_t gtN, ktN, etN, ctN, steps, ifmapLoads, filterLoads, stores;
+};
+
+LoopCounts loopCounts(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, int64_t Et) {
+  LoopCounts n;
+  n.gtN = ceilDiv(s.groups, gT), n.ktN = ceilDiv(s.groupKernels, Kt);
+  n.etN = ceilDiv(s.P, Et), n.ctN = ceilDiv(s.groupChannels, Ct);
+  n.stores = n.gtN * n.ktN * s.images * n.etN;
+  n.steps = n.stores * n.ctN;
+  // The ifmap tile key is (gt, n, et, ct), the filter tile key (gt, kt, ct).
+  n.ifmapLoads = n.ctN == 1 && s.images == 1 && n.etN == 1 ? n.gtN : n.steps;
+  n.filterLoads = n.ctN == 1 ? n.gtN * n.ktN : n.steps;
+  return n;
+}
+
+int64_t needBytes(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, int64_t Et) {
+  const LoopCounts n = loopCounts(s, gT, Kt, Ct, Et);
+  const int64_t inRows = std::min(s.H, (Et - 1) * s.strideH + s.effR());
+  auto copies = [](int64_t fills) { return fills > 1 ? 2 : 1; };
+  return copies(n.ifmapLoads) * gT * Ct * inRows * s.W +
+         copies(n.filterLoads) * gT * Kt * Ct * s.R * s.S +
+         gT * Kt * Et * s.Q * (4 + copies(n.stores) * s.outputBytes);
+}
+
+// Largest x in [lo, hi] with need(x) <= B, for need affine in x on [lo, hi] (it is while the
+// copy counts do not change); lo - 1 if none.
+template <typename F>
+int64_t largestFitting(int64_t lo, int64_t hi, int64_t B, F&& need) {
+  if (hi < lo) return lo - 1;
+  const int64_t at = need(lo);
+  if (at > B) return lo - 1;
+  if (hi == lo) return lo;
+  const int64_t slope = need(lo + 1) - at;
+  return slope <= 0 ? hi : std::min(hi, lo + (B - at) / slope);
 }
 
 struct TilingCandidate {
   bool found = false;
-  bool channelTiled = false;  // mode B: channelTiles >= 2
+  bool channelTiled = false;  // channelTiles >= 2
   int64_t rows = 0, kernelTiles = 0;
   __int128 traffic = 0;
 };
@@ -123,18 +168,17 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   // [PE mapping] fold R into rFolds of h rows, E into strips of w rows; replicate.
   s.rFolds = ceilDiv(s.R, s.rows);
   s.setRows = ceilDiv(s.R, s.rFolds);
-  s.stripRows = ceilDiv(s.P, ceilDiv(s.P, s.cols));
   s.vSlots = s.rows / s.setRows;
-  s.hSlots = s.cols / s.stripRows;
+  setStrips(s, s.P);
+  const int64_t layerStrip = s.stripRows;
   const PeMapping layerPe = choosePe(s, s.groups, s.groupKernels, s.groupChannels);
 
   // [Mapper] least DRAM traffic over row tilings x {whole channels, channel tiles}, each with
-  // the fewest kernel tiles that fit. Candidates do not depend on the buffer size, so a larger
-  // buffer never raises traffic; nothing depends on the DRAM port, so more bandwidth is never
-  // slower.
+  // the fewest kernel tiles that fit. The candidates do not depend on the buffer size (only
+  // which fit does), so a larger buffer never raises traffic; nothing depends on the DRAM
+  // port, so more bandwidth is never slower.
   const int64_t B = s.bufferBytes, N = s.images, G = s.groups;
   const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
-  const int64_t outElem = outputTileBytesPerElem(s.outputBytes);
   const __int128 weightBytes = __int128(G) * Kg * Cg * s.R * s.S;
   const __int128 outBytes = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
   TilingCandidate best;
@@ -143,81 +187,92 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
     probe.tileRows = rows, probe.rowTiles = ceilDiv(s.P, rows);
     if (probe.rowTileClasses() > 64) return;  // bounded closed form (absurd padding only)
     const int64_t etN = probe.rowTiles;
-    const int64_t inRowsMax = std::min(s.H, (rows - 1) * s.strideH + s.effR());
     const __int128 ifmapOnce = __int128(N) * probe.inRowsTotal() * s.W * C;
-    const int64_t perKernelOut = rows * s.Q * outElem;
-    auto offer = [&](bool channelTiled, int64_t base, int64_t perKernel) {
-      if (B < base + perKernel) return;
-      const int64_t fitK = std::min(Kg, (B - base) / perKernel);
-      const int64_t ktN = ceilDiv(Kg, fitK);
+    for (bool channelTiled : {false, true}) {
+      if (channelTiled && Cg < 2) continue;
+      const int64_t Ct = channelTiled ? 1 : Cg;  // the smallest channel tile needs least
+      // Fewest kernel tiles: need() is affine in Kt for Kt < Kg (every region's copy count is
+      // fixed there); Kt = Kg may drop a copy, so it is tried on its own.
+      int64_t ktN = 1;
+      if (needBytes(s, 1, Kg, Ct, rows) > B) {
+        int64_t fitK = largestFitting(1, Kg - 1, B, [&](int64_t k) {
+          return needBytes(s, 1, k, Ct, rows);
+        });
+        if (fitK < 1) continue;
+        ktN = ceilDiv(Kg, fitK);
+      }
       const bool resident = !channelTiled && etN == 1 && N == 1;
       const __int128 traffic = weightBytes * (channelTiled ? N * etN : 1) +
                                ifmapOnce * (resident ? 1 : ktN) + outBytes;
       if (!best.found || traffic < best.traffic) best = {true, channelTiled, rows, ktN, traffic};
-    };
-    offer(false, 2 * Cg * inRowsMax * s.W, 2 * Cg * s.R * s.S + perKernelOut);
-    if (Cg >= 2) offer(true, 2 * inRowsMax * s.W, 2 * s.R * s.S + perKernelOut);
+    }
   };
-  const int64_t strips = ceilDiv(s.P, s.stripRows);
+  // Whole strips: 1, 2, 3, 4, 6, 8, ... row tiles; then sub-strip tiles down to one row.
+  const int64_t strips = ceilDiv(s.P, layerStrip);
   int64_t lastRows = -1;
   auto tryRows = [&](int64_t rows) {
     if (rows != lastRows) consider(rows);
     lastRows = rows;
   };
-  // Whole strips: 1, 2, 3, 4, 6, 8, 12, ... row tiles; then sub-strip tiles down to one row.
-  tryRows(s.P);
-  for (int64_t m = 2; m <= strips; m *= 2) {
-    tryRows(std::min(s.P, s.stripRows * ceilDiv(strips, m)));
-    if (m * 3 / 2 <= strips) tryRows(std::min(s.P, s.stripRows * ceilDiv(strips, m * 3 / 2)));
-  }
-  tryRows(std::min(s.P, s.stripRows));
-  for (int64_t d = 2; ceilDiv(s.stripRows, d / 2) > 1; d *= 2)
-    tryRows(ceilDiv(std::min(s.P, s.stripRows), d));
+  forEachGeometric(strips, [&](int64_t m) {
+    tryRows(std::min(s.P, layerStrip * ceilDiv(strips, m)));
+  });
+  forEachGeometric(layerStrip, [&](int64_t d) {
+    if (d > 1) tryRows(ceilDiv(layerStrip, d));
+  });
   if (!best.found)
     return fail(fmt::format(
         "global buffer of {} bytes is below the smallest tile ({} bytes: one output row, one "
-        "kernel, one channel, double-buffered)",
-        B, tileNeedBytes(s, 1, 1, 1, 1)));
+        "kernel, one channel)",
+        B, needBytes(s, 1, 1, 1, 1)));
 
   // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, no finer than one
-  // full pass group (layerPe) per tile.
+  // full pass group (layerPe) per tile, and only while the tiling still fits.
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
-  const int64_t inRowsMax = std::min(s.H, (rows - 1) * s.strideH + s.effR());
-  const int64_t perKernelOut = rows * s.Q * outElem;
-  int64_t gT = 1, Kt, Ct = Cg;
-  int64_t ktN = best.kernelTiles;
+  auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
+  int64_t gT = 1, Kt = ceilDiv(Kg, best.kernelTiles), Ct = Cg;
   if (!best.channelTiled) {
-    if (etN == 1 && N == 1)  // ifmap resident: kernel tiles are free
-      ktN = std::max(ktN, std::min(kTargetSteps, Kg / (layerPe.p * layerPe.stacks)));
-    Kt = ceilDiv(Kg, ktN);
-    if (Kt == Kg && G > 1) {
-      const int64_t perGroup = tileNeedBytes(s, 1, Kg, Cg, rows);
-      int64_t gtN = ceilDiv(G, std::min(G, B / perGroup));
+    if (etN == 1 && N == 1) {  // ifmap resident: kernel tiles are free
+      const int64_t want = std::min(kTargetSteps, Kg / (layerPe.p * layerPe.stacks));
+      for (int64_t ktN = want; ktN > best.kernelTiles; --ktN)
+        if (fits(1, ceilDiv(Kg, ktN), Cg)) {
+          Kt = ceilDiv(Kg, ktN);
+          break;
+        }
+    }
+    if (Kt == Kg && G > 1) {  // whole groups per tile
+      int64_t fitG = fits(G, Kg, Cg) ? G : largestFitting(1, G - 1, B, [&](int64_t g) {
+        return needBytes(s, g, Kg, Cg, rows);
+      });
+      gT = fitG;
       const int64_t groupsPerPassGroup =
           std::max<int64_t>(1, layerPe.stacks / ceilDiv(Kg, layerPe.p));
-      if (gtN * N * etN < kTargetSteps)
-        gtN = std::max(gtN, std::min(ceilDiv(kTargetSteps, N * etN), G / groupsPerPassGroup));
-      gT = ceilDiv(G, gtN);
+      const int64_t want = std::min(ceilDiv(kTargetSteps, N * etN), G / groupsPerPassGroup);
+      for (int64_t gtN = want; gtN > ceilDiv(G, fitG); --gtN)
+        if (fits(ceilDiv(G, gtN), Kg, Cg)) {
+          gT = ceilDiv(G, gtN);
+          break;
+        }
     }
   } else {
-    Kt = ceilDiv(Kg, ktN);
-    const int64_t fitC =
-        std::min(Cg - 1, (B - Kt * perKernelOut) / (2 * inRowsMax * s.W + 2 * Kt * s.R * s.S));
-    int64_t ctN = ceilDiv(Cg, fitC);
-    const int64_t stepsOther = ktN * N * etN;
-    if (stepsOther * ctN < kTargetSteps)
-      ctN = std::max(ctN, std::min(ceilDiv(kTargetSteps, stepsOther),
-                                   Cg / (layerPe.q * layerPe.chain)));
-    Ct = ceilDiv(Cg, ctN);
+    // need() is affine in Ct below Cg: every region's copy count is fixed there.
+    const int64_t fitC = largestFitting(1, Cg - 1, B, [&](int64_t c) {
+      return needBytes(s, 1, Kt, c, rows);
+    });
+    const int64_t stepsOther = ceilDiv(Kg, Kt) * N * etN;
+    const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther),
+                                  Cg / (layerPe.q * layerPe.chain));
+    Ct = ceilDiv(Cg, std::max(want, ceilDiv(Cg, fitC)));  // balanced channel tiles
   }
   s.tileGroups = gT, s.tileKernels = Kt, s.tileChannels = Ct, s.tileRows = rows;
   s.groupTiles = ceilDiv(G, gT), s.kernelTiles = ceilDiv(Kg, Kt);
   s.channelTiles = ceilDiv(Cg, Ct), s.rowTiles = etN;
-  s.bufferNeedBytes = tileNeedBytes(s, gT, Kt, Ct, rows);
+  s.bufferNeedBytes = needBytes(s, gT, Kt, Ct, rows);
   if (best.traffic > (__int128(1) << 60))
     return fail(fmt::format("layer '{}' moves more than 2^60 bytes at this buffer size",
                             layer.name));
 
+  setStrips(s, rows);
   const PeMapping pe = choosePe(s, gT, Kt, Ct);
   s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
   return true;

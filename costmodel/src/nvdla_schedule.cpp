@@ -46,26 +46,53 @@ int64_t NvdlaSchedule::bandInputRows(int64_t b) const {
   return n;
 }
 
+int64_t NvdlaSchedule::colOutputCols(int64_t c) const {
+  return std::min(Q, (c + 1) * colTile) - c * colTile;
+}
+
+int64_t NvdlaSchedule::colInputCols(int64_t c) const {
+  if (colTiles == 1) return W;
+  const int64_t effS = dilationW * (S - 1) + 1;
+  const int64_t q0 = c * colTile, q1 = q0 + colOutputCols(c);
+  int64_t first = std::max<int64_t>(q0 * strideW - padLeft, 0);
+  int64_t last = std::min<int64_t>((q1 - 1) * strideW - padLeft + effS - 1, W - 1);
+  return last >= first ? last - first + 1 : 0;
+}
+
+int64_t NvdlaSchedule::tileChannelBlocks(int64_t t) const {
+  return std::min(channelBlocks, (t + 1) * channelTile) - t * channelTile;
+}
+
 std::vector<NvdlaSchedule::Step> NvdlaSchedule::expandSteps() const {
   std::vector<Step> steps;
   steps.reserve(size_t(stepCount()));
   for (int64_t sg = 0; sg < superGroups; ++sg)
     for (int64_t n = 0; n < images; ++n) {
-      auto add = [&](int64_t kg, int64_t b) {
-        bool loadInput = order == NvdlaOrder::BandOuter ? kg == 0 : (!inputResident || kg == 0);
-        bool loadWeights = order == NvdlaOrder::KgOuter
-                               ? b == 0 && (!weightsResident || n == 0)
-                               : (!weightsResident || (n == 0 && b == 0));
-        steps.push_back(Step{sg, n, kg, b, loadInput ? bandInputBytes(b) : 0,
-                             loadWeights ? weightGroupBytes : 0, bandComputeCycles(b),
-                             bandStoreCycles(b)});
+      auto add = [&](int64_t b, int64_t c, int64_t kg, int64_t ct) {
+        bool loadInput, loadWeights;
+        if (order == NvdlaOrder::BandOuter) {
+          loadInput = channelTiles > 1 || kg == 0;
+          loadWeights = !weightsResident || (n == 0 && b == 0 && c == 0);
+        } else {
+          loadInput = !inputResident || kg == 0;
+          loadWeights = b == 0 && (!weightsResident || n == 0);
+        }
+        const int64_t blocks = tileChannelBlocks(ct);
+        const int64_t rows = bandOutputRows(b), cols = colOutputCols(c);
+        steps.push_back(Step{sg, n, kg, b, c, ct,
+                             loadInput ? bandInputRows(b) * colInputCols(c) * blocks * atomC : 0,
+                             loadWeights ? atomK * R * S * blocks * atomC : 0,
+                             blocks * R * S * rows * cols,
+                             ct == channelTiles - 1 ? storeCycles(rows, cols) : 0});
       };
       if (order == NvdlaOrder::BandOuter) {
         for (int64_t b = 0; b < bands; ++b)
-          for (int64_t kg = 0; kg < kernelGroups; ++kg) add(kg, b);
+          for (int64_t c = 0; c < colTiles; ++c)
+            for (int64_t kg = 0; kg < kernelGroups; ++kg)
+              for (int64_t ct = 0; ct < channelTiles; ++ct) add(b, c, kg, ct);
       } else {
         for (int64_t kg = 0; kg < kernelGroups; ++kg)
-          for (int64_t b = 0; b < bands; ++b) add(kg, b);
+          for (int64_t b = 0; b < bands; ++b) add(b, 0, kg, 0);
       }
     }
   return steps;
@@ -108,6 +135,7 @@ void layerView(const Layer& l, const ArrayConfig& c, NvdlaSchedule& s) {
   if (l.op == OpType::Conv) {
     s.images = l.N, s.H = l.H, s.W = l.W, s.P = l.P(), s.Q = l.Q(), s.R = l.R, s.S = l.S;
     s.strideH = l.strideH, s.padTop = l.padH, s.dilationH = l.dilationH;
+    s.strideW = l.strideW, s.padLeft = l.padW, s.dilationW = l.dilationW;
   } else {
     s.images = 1, s.H = l.gemmM(), s.W = 1, s.P = l.gemmM(), s.Q = 1, s.R = 1, s.S = 1;
     s.strideH = 1, s.padTop = 0, s.dilationH = 1;
@@ -116,6 +144,10 @@ void layerView(const Layer& l, const ArrayConfig& c, NvdlaSchedule& s) {
   s.kernelGroups = ceilDiv(s.kernels, c.atomK);
   s.paddedChannels = s.channelBlocks * c.atomC;
   s.weightGroupBytes = c.atomK * s.R * s.S * s.paddedChannels;
+  s.colTile = s.Q;
+  s.colTiles = 1;
+  s.channelTile = s.channelBlocks;
+  s.channelTiles = 1;
 }
 
 int64_t bufferNeedInputPart(const NvdlaSchedule& s);
@@ -123,19 +155,24 @@ int64_t bufferNeedInputPart(const NvdlaSchedule& s);
 int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
   const int64_t blocks = s.superGroups * s.images;
   if (s.inputResident) return s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1);
-  int64_t maxBand = 0;
-  // Only bands whose window starts inside the top padding are clipped; the first unclipped
-  // band is as tall as any later one (the last band is shorter).
-  const int64_t clipped = s.padTop / (s.bandRows * s.strideH) + 1;
-  for (int64_t b = 0; b < std::min<int64_t>(s.bands, clipped + 1); ++b)
-    maxBand = std::max(maxBand, s.bandInputBytes(b));
-  return maxBand * (s.bands * blocks > 1 ? 2 : 1);
+  // Only tiles whose window starts inside the top/left padding are clipped; the first
+  // unclipped one is as large as any later one (the last is smaller).
+  int64_t maxRows = 0, maxCols = 0;
+  const int64_t clippedRows = s.padTop / (s.bandRows * s.strideH) + 1;
+  for (int64_t b = 0; b < std::min<int64_t>(s.bands, clippedRows + 1); ++b)
+    maxRows = std::max(maxRows, s.bandInputRows(b));
+  const int64_t clippedCols = s.padLeft / (s.colTile * s.strideW) + 1;
+  for (int64_t c = 0; c < std::min<int64_t>(s.colTiles, clippedCols + 1); ++c)
+    maxCols = std::max(maxCols, s.colInputCols(c));
+  const int64_t loads = s.bands * s.colTiles * blocks * (s.channelTiles > 1 ? s.kernelGroups * s.channelTiles : 1);
+  return maxRows * maxCols * s.channelTile * s.atomC * (loads > 1 ? 2 : 1);
 }
 
 int64_t bufferNeed(const NvdlaSchedule& s) {
+  const int64_t tile = s.atomK * s.R * s.S * s.channelTile * s.atomC;
   int64_t weights = s.weightsResident
                         ? s.kernelGroups * s.weightGroupBytes * (s.superGroups > 1 ? 2 : 1)
-                        : s.weightGroupBytes * (s.kernelGroups * s.superGroups > 1 ? 2 : 1);
+                        : tile * (s.kernelGroups * s.channelTiles * s.superGroups > 1 ? 2 : 1);
   return bufferNeedInputPart(s) + weights;
 }
 
@@ -149,9 +186,7 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
   };
   NvdlaSchedule base;
   layerView(layer, config, base);
-  if (base.Q > config.accDepthPixels)
-    return fail(fmt::format("an output row of {} pixels exceeds the accumulator depth {}", base.Q,
-                            config.accDepthPixels));
+  // Whole-row tilings need a full output row in the accumulator.
   const int64_t maxRowsByAcc = std::min(base.P, config.accDepthPixels / base.Q);
 
   bool found = false;
@@ -163,7 +198,32 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
       {NvdlaOrder::KgOuter, false, true},   {NvdlaOrder::KgOuter, false, false},
       {NvdlaOrder::KgOuter, true, true},
   };
+  auto consider = [&](NvdlaSchedule& s) {
+    s.bufferNeedBytes = bufferNeed(s);
+    if (s.bufferNeedBytes > config.bufferBytes) return;
+    // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
+    // traffic is O(1), so only tilings that tie on it are timed.
+    NvdlaTiming t = nvdlaTraffic(s);
+    if (found && t.dramReadBytes > bestTiming.dramReadBytes) return;
+    t.cycles = nvdlaTiming(s).cycles;
+    if (!found || t.dramReadBytes < bestTiming.dramReadBytes || t.cycles < bestTiming.cycles) {
+      found = true;
+      best = s;
+      bestTiming = t;
+    }
+  };
+  // Largest value in [1, hi] whose need fits (need grows with the value); 0 if none.
+  auto largestFitting = [&](int64_t hi, auto&& needFor) -> int64_t {
+    if (hi < 1 || needFor(1) > config.bufferBytes) return 0;
+    int64_t lo = 1;
+    while (lo < hi) {
+      int64_t mid = (lo + hi + 1) / 2;
+      if (needFor(mid) <= config.bufferBytes) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
   for (const auto& v : variants) {
+    if (maxRowsByAcc < 1) break;
     NvdlaSchedule s = base;
     s.order = v.order;
     s.weightsResident = v.weightsResident;
@@ -198,27 +258,55 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
     }
     int64_t bands = ceilDiv(s.P, lo);
     needFor(ceilDiv(s.P, bands));
-    if (s.order == NvdlaOrder::BandOuter && s.bands == 1) s.inputResident = true;
-    s.bufferNeedBytes = bufferNeed(s);
-    if (s.bufferNeedBytes > config.bufferBytes) continue;
-    // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
-    // traffic is O(1), so only tilings that tie on it are timed.
-    NvdlaTiming t = nvdlaTraffic(s);
-    if (found && t.dramReadBytes > bestTiming.dramReadBytes) continue;
-    t.cycles = nvdlaTiming(s).cycles;
-    if (!found || t.dramReadBytes < bestTiming.dramReadBytes || t.cycles < bestTiming.cycles) {
-      found = true;
-      best = s;
-      bestTiming = t;
+    consider(s);
+  }
+  // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
+  // halve until one column tile of one row fits. Needed when no whole-row band fits, and
+  // worth trying whenever the whole-row tilings refetch data (a channel-tiled tall band can
+  // move less). Skipped when the best already moves every byte exactly once.
+  NvdlaSchedule once = base;
+  once.bandRows = once.P, once.bands = 1;
+  const int64_t compulsory = once.superGroups * once.images * once.bandInputBytes(0) +
+                             once.superGroups * once.kernelGroups * once.weightGroupBytes;
+  if (!found || bestTiming.dramReadBytes > compulsory) {
+    const int64_t maxCols = std::min(base.Q, config.accDepthPixels);
+    for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
+      NvdlaSchedule s = base;
+      s.order = NvdlaOrder::BandOuter;
+      s.channelTile = cbT;
+      s.channelTiles = ceilDiv(s.channelBlocks, cbT);
+      s.bandRows = 1;
+      s.bands = s.P;
+      auto needForCols = [&](int64_t cols) {
+        s.colTile = cols;
+        s.colTiles = ceilDiv(s.Q, cols);
+        return bufferNeed(s);
+      };
+      int64_t qt = largestFitting(maxCols, needForCols);
+      if (qt > 0) {
+        needForCols(ceilDiv(s.Q, ceilDiv(s.Q, qt)));
+        if (s.colTiles == 1) {  // whole rows fit: grow the band as far as the buffer allows
+          auto needForRows = [&](int64_t rows) {
+            s.bandRows = rows;
+            s.bands = ceilDiv(s.P, rows);
+            return bufferNeed(s);
+          };
+          int64_t rows = largestFitting(std::min(s.P, config.accDepthPixels / s.Q), needForRows);
+          needForRows(ceilDiv(s.P, ceilDiv(s.P, std::max<int64_t>(rows, 1))));
+        }
+        consider(s);
+      }
+      if (cbT == 1) break;
     }
   }
   if (!found) {
     NvdlaSchedule s = base;
-    s.bandRows = 1;
-    s.bands = s.P;
+    s.bandRows = 1, s.bands = s.P;
+    s.colTile = 1, s.colTiles = s.Q;
+    s.channelTile = 1, s.channelTiles = s.channelBlocks;
     return fail(fmt::format(
-        "buffer of {} bytes is below the smallest tile ({} bytes: one output row band and one "
-        "kernel group, double-buffered)",
+        "buffer of {} bytes is below the smallest tile ({} bytes: one output pixel's window and "
+        "one kernel group's weights of one channel block, double-buffered)",
         config.bufferBytes, bufferNeed(s)));
   }
   out = best;

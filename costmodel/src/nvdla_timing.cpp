@@ -2,6 +2,7 @@
 // replayNvdlaCycles() but over runs: identical steps, bands and whole (image, super-group)
 // blocks are accounted once and multiplied, so the cost is O(bands), not O(steps).
 #include <algorithm>
+#include <functional>
 
 #include "nvdla_timing.h"
 
@@ -54,82 +55,131 @@ class LockstepSum {
   int64_t total_ = 0, pendCompute_ = 0, pendPrevStore_ = 0, lastStore_ = 0;
 };
 
-}  // namespace
-
-// Bands [lo, hi) are interior: full height and clipped by neither padding, so they are
-// identical and can be accounted as one repeated unit. Band 0 always stays individual (it
-// loads resident weights).
-void interiorBands(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
-  const int64_t span = s.bandRows * s.strideH;
-  const int64_t effR = s.dilationH * (s.R - 1) + 1;
-  lo = std::max<int64_t>(1, (s.padTop + span - 1) / span);
-  // Band b's last window ends at (b*bandRows + bandRows - 1)*sh - pad + effR - 1 <= H - 1.
-  const int64_t limit = s.H - 1 + s.padTop - (s.bandRows - 1) * s.strideH - effR + 1;
-  int64_t fit = limit < 0 ? 0 : limit / span + 1;  // bands b < fit end inside the input
-  hi = std::min(s.bands - 1, fit);
-  if (s.P % s.bandRows == 0) hi = std::min(s.bands, fit);
+// Tiles [lo, hi) along one axis are interior: full size and clipped by neither padding, so
+// they are identical and can be accounted as one repeated unit. Tile 0 always stays
+// individual (it loads resident weights).
+void interiorTiles(int64_t tiles, int64_t tile, int64_t outSize, int64_t inSize, int64_t stride,
+                   int64_t pad, int64_t effK, int64_t& lo, int64_t& hi) {
+  const int64_t span = tile * stride;
+  lo = std::max<int64_t>(1, (pad + span - 1) / span);
+  // Tile t's last window ends at (t*tile + tile - 1)*stride - pad + effK - 1 <= inSize - 1.
+  const int64_t limit = inSize - 1 + pad - (tile - 1) * stride - effK + 1;
+  const int64_t fit = limit < 0 ? 0 : limit / span + 1;  // tiles t < fit end inside the input
+  hi = std::min(outSize % tile == 0 ? tiles : tiles - 1, fit);
   if (hi < lo) hi = lo;
 }
 
-template <typename F>
-void forEachBand(const NvdlaSchedule& s, LockstepSum& sum, F&& band) {
-  int64_t lo, hi;
-  interiorBands(s, lo, hi);
-  for (int64_t b = 0; b < std::min(lo, s.bands); ++b) band(b);
-  sum.repeat(hi - lo, [&] { band(lo); });
-  for (int64_t b = std::max(hi, lo); b < s.bands; ++b) band(b);
+void interiorBands(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
+  interiorTiles(s.bands, s.bandRows, s.P, s.H, s.strideH, s.padTop,
+                s.dilationH * (s.R - 1) + 1, lo, hi);
 }
 
-// Per-band figures, computed once for the few bands the closed form visits.
-class BandCache {
+void interiorCols(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
+  if (s.colTiles == 1) {  // whole rows: one tile
+    lo = 1, hi = 1;
+    return;
+  }
+  interiorTiles(s.colTiles, s.colTile, s.Q, s.W, s.strideW, s.padLeft,
+                s.dilationW * (s.S - 1) + 1, lo, hi);
+}
+
+// Visits tile indices 0..tiles-1 in order, the interior ones as one repeated unit.
+template <typename F>
+void forEachTile(int64_t tiles, int64_t lo, int64_t hi, LockstepSum& sum, F&& visit) {
+  for (int64_t t = 0; t < std::min(lo, tiles); ++t) visit(t);
+  sum.repeat(hi - lo, [&] { visit(lo); });
+  for (int64_t t = std::max(hi, lo); t < tiles; ++t) visit(t);
+}
+
+// Sum over tiles of f(t), with the interior tiles counted once and multiplied.
+template <typename F>
+int64_t sumTiles(int64_t tiles, int64_t lo, int64_t hi, F&& f) {
+  int64_t total = 0;
+  for (int64_t t = 0; t < std::min(lo, tiles); ++t) total += f(t);
+  if (hi > lo) total += (hi - lo) * f(lo);
+  for (int64_t t = std::max(hi, lo); t < tiles; ++t) total += f(t);
+  return total;
+}
+
+// Per-tile figures, computed once for the few tiles the closed form visits.
+class TileCache {
  public:
-  explicit BandCache(const NvdlaSchedule& s) : s_(s) {}
-  struct Info { int64_t compute, store, inputBytes; };
-  const Info& operator()(int64_t b) {
-    Info* slot = nullptr;
-    if (b < kSlots) slot = &head_[b];
-    else if (s_.bands - 1 - b < kSlots) slot = &tail_[s_.bands - 1 - b];
-    else { scratch_ = make(b); return scratch_; }
-    if (slot->compute < 0) *slot = make(b);
+  TileCache(int64_t tiles, std::function<std::pair<int64_t, int64_t>(int64_t)> make)
+      : tiles_(tiles), make_(std::move(make)) {}
+  // (output size, input size) of tile t.
+  const std::pair<int64_t, int64_t>& operator()(int64_t t) {
+    std::pair<int64_t, int64_t>* slot = nullptr;
+    if (t < kSlots) slot = &head_[t];
+    else if (tiles_ - 1 - t < kSlots) slot = &tail_[tiles_ - 1 - t];
+    else return scratch_ = make_(t);
+    if (slot->first < 0) *slot = make_(t);
     return *slot;
   }
 
  private:
   static constexpr int64_t kSlots = 8;
-  Info make(int64_t b) const {
-    return {s_.bandComputeCycles(b), s_.bandStoreCycles(b), s_.bandInputBytes(b)};
-  }
-  const NvdlaSchedule& s_;
-  Info head_[kSlots] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0},
-                        {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
-  Info tail_[kSlots] = {{-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0},
-                        {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}, {-1, 0, 0}};
-  Info scratch_{};
+  int64_t tiles_;
+  std::function<std::pair<int64_t, int64_t>(int64_t)> make_;
+  std::pair<int64_t, int64_t> head_[kSlots] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0},
+                                               {-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}};
+  std::pair<int64_t, int64_t> tail_[kSlots] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0},
+                                               {-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}};
+  std::pair<int64_t, int64_t> scratch_{};
 };
+
+}  // namespace
 
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
   LockstepSum sum;
-  BandCache band(s);
-  auto load = [&](bool in, bool w, int64_t b) {
-    return s.readCycles((in ? band(b).inputBytes : 0) + (w ? s.weightGroupBytes : 0));
-  };
+  TileCache band(s.bands, [&](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
+  TileCache col(s.colTiles, [&](int64_t c) { return std::make_pair(s.colOutputCols(c), s.colInputCols(c)); });
+  int64_t bandLo, bandHi, colLo, colHi;
+  interiorBands(s, bandLo, bandHi);
+  interiorCols(s, colLo, colHi);
+  const int64_t lastCt = s.channelTiles - 1;
+  const int64_t fullBlocks = s.channelTile, lastBlocks = s.tileChannelBlocks(lastCt);
+  const int64_t weightsPerBlock = s.atomK * s.R * s.S * s.atomC;
+
   // One (super-group, image) block of steps, in the schedule's order.
   auto block = [&](bool firstImage) {
     if (s.order == NvdlaOrder::BandOuter) {
-      forEachBand(s, sum, [&](int64_t b) {
-        bool w = !s.weightsResident || (firstImage && b == 0);
-        const auto& info = band(b);
-        int64_t c = info.compute, st = info.store;
-        sum.push(c, load(true, w, b), st, 1);
-        sum.push(c, load(false, w, b), st, s.kernelGroups - 1);
+      forEachTile(s.bands, bandLo, bandHi, sum, [&](int64_t b) {
+        const auto [rows, inRows] = band(b);
+        forEachTile(s.colTiles, colLo, colHi, sum, [&](int64_t c) {
+          const auto [cols, inCols] = col(c);
+          const int64_t inPerBlock = inRows * inCols * s.atomC;
+          const int64_t st = s.storeCycles(rows, cols);
+          const bool w = !s.weightsResident || (firstImage && b == 0 && c == 0);
+          if (s.channelTiles == 1) {
+            const int64_t comp = s.channelBlocks * s.R * s.S * rows * cols;
+            const int64_t wBytes = w ? weightsPerBlock * s.channelBlocks : 0;
+            sum.push(comp, s.readCycles(inPerBlock * s.channelBlocks + wBytes), st, 1);
+            sum.push(comp, s.readCycles(wBytes), st, s.kernelGroups - 1);
+          } else {
+            // Every step reloads its channel tile of input and weights; the outputs are stored
+            // after a kernel group's last channel tile.
+            const int64_t compFull = fullBlocks * s.R * s.S * rows * cols;
+            const int64_t loadFull = s.readCycles((inPerBlock + weightsPerBlock) * fullBlocks);
+            const int64_t compLast = lastBlocks * s.R * s.S * rows * cols;
+            const int64_t loadLast = s.readCycles((inPerBlock + weightsPerBlock) * lastBlocks);
+            sum.repeat(s.kernelGroups, [&] {
+              sum.push(compFull, loadFull, 0, lastCt);
+              sum.push(compLast, loadLast, st, 1);
+            });
+          }
+        });
       });
     } else {
+      auto load = [&](bool in, bool w, int64_t b) {
+        return s.readCycles((in ? band(b).second * s.W * s.paddedChannels : 0) +
+                            (w ? s.weightGroupBytes : 0));
+      };
       auto pass = [&](bool firstKg) {
-        forEachBand(s, sum, [&](int64_t b) {
-          const auto& info = band(b);
-          sum.push(info.compute,
+        forEachTile(s.bands, bandLo, bandHi, sum, [&](int64_t b) {
+          const int64_t rows = band(b).first;
+          sum.push(s.channelBlocks * s.R * s.S * rows * s.Q,
                    load(!s.inputResident || firstKg, b == 0 && (!s.weightsResident || firstImage), b),
-                   info.store, 1);
+                   s.storeCycles(rows, s.Q), 1);
         });
       };
       pass(true);
@@ -150,16 +200,20 @@ NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s) {
   NvdlaTiming t;
   const int64_t blocks = s.superGroups * s.images;
   t.computeCycles = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
-  int64_t inputOnce = 0, lo, hi;
-  interiorBands(s, lo, hi);
-  for (int64_t b = 0; b < std::min(lo, s.bands); ++b) inputOnce += s.bandInputBytes(b);
-  if (hi > lo) inputOnce += (hi - lo) * s.bandInputBytes(lo);
-  for (int64_t b = std::max(hi, lo); b < s.bands; ++b) inputOnce += s.bandInputBytes(b);
-  bool inputPerKg = s.order == NvdlaOrder::KgOuter && !s.inputResident;
-  int64_t weightLoadsPerGroup =
+  int64_t bandLo, bandHi, colLo, colHi;
+  interiorBands(s, bandLo, bandHi);
+  interiorCols(s, colLo, colHi);
+  const int64_t inRowsTotal = sumTiles(s.bands, bandLo, bandHi, [&](int64_t b) { return s.bandInputRows(b); });
+  const int64_t inColsTotal = sumTiles(s.colTiles, colLo, colHi, [&](int64_t c) { return s.colInputCols(c); });
+  // Every (band, column tile) is fetched once, or once per kernel group when it is reloaded.
+  const bool inputPerKg = (s.order == NvdlaOrder::KgOuter && !s.inputResident) ||
+                          (s.order == NvdlaOrder::BandOuter && s.channelTiles > 1);
+  const int64_t weightLoadsPerGroup =
       s.weightsResident ? 1
-                        : (s.order == NvdlaOrder::BandOuter ? s.images * s.bands : s.images);
-  t.dramReadBytes = blocks * inputOnce * (inputPerKg ? s.kernelGroups : 1) +
+                        : (s.order == NvdlaOrder::BandOuter ? s.images * s.bands * s.colTiles
+                                                            : s.images);
+  t.dramReadBytes = blocks * inRowsTotal * inColsTotal * s.paddedChannels *
+                        (inputPerKg ? s.kernelGroups : 1) +
                     s.superGroups * weightLoadsPerGroup * s.kernelGroups * s.weightGroupBytes;
   t.dramWriteBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
   return t;

@@ -116,16 +116,7 @@ void trainReinforce(SearchContext& ctx, const ReinforceConfig& cfg, int64_t epis
       rewards.push_back(r);
     }
     if (complete) {
-      Evaluation ev = ctx.evaluate(env.design());
-      if (ev.feasible) succeeded = true;
-      if (getenv("RL_DEBUG") && ep % 50 == 0) {
-        double ent = 0, mpe = 0, mbuf = 0;
-        for (int t = 0; t < L; ++t) {
-          ent -= (net.peProbs(t).array() * net.peLogProbs(t).array()).sum();
-          mpe += actPe[size_t(t)], mbuf += actBuf[size_t(t)];
-        }
-        fprintf(stderr, "ep %ld obj %.4g use %.3f ent %.3f pe %.2f buf %.2f lr %.2g\n", long(ep), ev.objective, ev.budgetUse, ent / L, mpe / L, mbuf / L, adam.lr);
-      }
+      if (ctx.evaluate(env.design()).feasible) succeeded = true;
     } else {
       ctx.spendSample();
     }

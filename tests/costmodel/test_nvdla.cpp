@@ -102,7 +102,7 @@ TEST(NvdlaModel, ClosedFormEqualsStepReplay) {
   auto pick = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
-  int checked = 0;
+  int checked = 0, tiled = 0;
   for (int i = 0; i < 400; ++i) {
     Layer l = randomLayer(rng);
     ArrayConfig cfg = nvdla(pick(1, 20), pick(1, 20), pick(64, 1 << 16), pick(1, 32), pick(0, 50));
@@ -110,6 +110,7 @@ TEST(NvdlaModel, ClosedFormEqualsStepReplay) {
     std::string why;
     if (!planNvdla(l, cfg, s, &why)) continue;
     ++checked;
+    tiled += s.colTiles > 1 || s.channelTiles > 1;
     auto model = makeNvdlaModel();
     Cost c = model->evaluate(l, cfg);
     ASSERT_TRUE(c.feasible);
@@ -117,19 +118,21 @@ TEST(NvdlaModel, ClosedFormEqualsStepReplay) {
     int64_t read = 0, write = 0;
     for (const auto& st : s.expandSteps()) {
       read += st.inputBytes + st.weightBytes;
-      write += s.atomK * s.bandOutputRows(st.band) * s.Q * s.outputBytes;
+      if (st.storeCycles > 0)
+        write += s.atomK * s.bandOutputRows(st.band) * s.colOutputCols(st.colTile) * s.outputBytes;
     }
     EXPECT_EQ(c.dramReadBytes, read) << "layer " << i;
     EXPECT_EQ(c.dramWriteBytes, write) << "layer " << i;
     EXPECT_LE(c.bufferNeedBytes, cfg.bufferBytes);
   }
   EXPECT_GT(checked, 200);
+  EXPECT_GT(tiled, 20);  // small buffers exercise column and channel tiling
 }
 
 TEST(NvdlaModel, MonotonicInBandwidthAndBuffer) {
   std::mt19937_64 rng(11);
   auto model = makeNvdlaModel();
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < 600; ++i) {
     Layer l = randomLayer(rng);
     int64_t k = 1 + int64_t(rng() % 16), c = 1 + int64_t(rng() % 16);
     int64_t prevCycles = -1;

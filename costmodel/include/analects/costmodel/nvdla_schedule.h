@@ -3,9 +3,11 @@
 // the steps an RTL controller executes, in order. costmodel/README.md gives every formula.
 //
 // Loop nest (outer to inner), after NVDLA's sequence controller:
-//   super-group sg  -> image n -> [order] kernel group kg / output-row band b
-//     -> (per step) stripe of output pixels -> channel block cb -> r -> s -> pixel
-// A step is one (band, kernel group) pair; steps are double-buffered in lockstep:
+//   super-group sg  -> image n -> [order] output-row band b / column tile c / kernel group kg
+//     -> channel tile ct -> (per step) channel block cb -> r -> s -> pixel
+// A step is one (band, column tile, kernel group, channel tile); column and channel tiles
+// exist only when a whole-row band does not fit the buffer (then order is BandOuter and
+// nothing is resident). Steps are double-buffered in lockstep:
 //   step_time_i = max(compute_i, load_{i+1}, store_{i-1}).
 #pragma once
 
@@ -32,7 +34,8 @@ struct NvdlaSchedule {
   int64_t kernels = 0;   // Kv: kernels of one super-group (groupsPerPass * K/groups)
   int64_t channels = 0;  // Cv: input channels of one super-group
   int64_t images = 1, H = 1, W = 1, P = 1, Q = 1, R = 1, S = 1;
-  int64_t strideH = 1, strideW = 1, padTop = 0, dilationH = 1;
+  int64_t strideH = 1, padTop = 0, dilationH = 1;
+  int64_t strideW = 1, padLeft = 0, dilationW = 1;
 
   // Derived blocking.
   int64_t channelBlocks = 0;  // cbN = ceil(Cv / atomC)
@@ -43,6 +46,10 @@ struct NvdlaSchedule {
   NvdlaOrder order = NvdlaOrder::BandOuter;
   int64_t bandRows = 1;          // output rows per band
   int64_t bands = 1;             // ceil(P / bandRows)
+  int64_t colTile = 1;           // output columns per column tile (Q when not column-tiled)
+  int64_t colTiles = 1;          // ceil(Q / colTile)
+  int64_t channelTile = 1;       // channel blocks per channel tile (channelBlocks when untiled)
+  int64_t channelTiles = 1;      // ceil(channelBlocks / channelTile)
   bool weightsResident = false;  // all kernel groups' weights of a super-group stay in CBUF
   bool inputResident = false;    // the whole input image of a super-group stays in CBUF
 
@@ -53,6 +60,13 @@ struct NvdlaSchedule {
   // Input rows of band b actually fetched (padding rows are not in DRAM).
   int64_t bandInputRows(int64_t b) const;
   int64_t bandOutputRows(int64_t b) const;
+  // Output columns of column tile c and the input columns it fetches (whole rows, W, when
+  // not column-tiled; else the contiguous window span clipped to the input).
+  int64_t colOutputCols(int64_t c) const;
+  int64_t colInputCols(int64_t c) const;
+  // Channel blocks in channel tile t.
+  int64_t tileChannelBlocks(int64_t t) const;
+  // Whole-row, untiled figures (used by the resident modes).
   int64_t bandInputBytes(int64_t b) const { return bandInputRows(b) * W * paddedChannels; }
   int64_t bandComputeCycles(int64_t b) const {
     return channelBlocks * R * S * bandOutputRows(b) * Q;
@@ -60,21 +74,26 @@ struct NvdlaSchedule {
   int64_t readCycles(int64_t bytes) const {
     return bytes == 0 ? 0 : dramLatency + (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
   }
-  int64_t bandStoreCycles(int64_t b) const {
-    int64_t bytes = atomK * bandOutputRows(b) * Q * outputBytes;
+  // Write-back of one (band, column tile) of one kernel group.
+  int64_t storeCycles(int64_t outputRows, int64_t outputCols) const {
+    int64_t bytes = atomK * outputRows * outputCols * outputBytes;
     return pipelineDepth + (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
   }
+  int64_t bandStoreCycles(int64_t b) const { return storeCycles(bandOutputRows(b), Q); }
 
   // One step as the controller runs it.
   struct Step {
-    int64_t superGroup, image, kernelGroup, band;
+    int64_t superGroup, image, kernelGroup, band, colTile, channelTile;
     int64_t inputBytes;   // loaded before this step (into the other half of the CBUF)
     int64_t weightBytes;  // loaded before this step
     int64_t computeCycles;
-    int64_t storeCycles;  // write-back of this step's outputs (runs during the next step)
+    int64_t storeCycles;  // write-back of this step's outputs (runs during the next step);
+                          // 0 but for a kernel group's last channel tile
   };
   std::vector<Step> expandSteps() const;
-  int64_t stepCount() const { return superGroups * images * bands * kernelGroups; }
+  int64_t stepCount() const {
+    return superGroups * images * bands * colTiles * kernelGroups * channelTiles;
+  }
 };
 
 // Builds the best schedule for a layer on a config (least DRAM traffic, then fewest cycles).

@@ -22,7 +22,7 @@ struct NvdlaRtlParams {
   int64_t dataAtoms = 0, dataBanks = 0, dataRows = 0;
   int64_t weightBlocks = 0, weightBanks = 0, weightRows = 0;
   int64_t accBanks = 0, accRows = 0;  // per accumulator half
-  int64_t descDepth = 32;             // step-descriptor ring entries (one stays empty)
+  int64_t descDepth = 8;              // step-descriptor ring entries (one stays empty)
   int dataRowBits = 0, weightRowBits = 0, accRowBits = 0;
   int dataAddrBits() const;    // row bits + log2(banks)
   int weightAddrBits() const;

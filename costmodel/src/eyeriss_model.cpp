@@ -171,7 +171,12 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   s.vSlots = s.rows / s.setRows;
   setStrips(s, s.P);
   const int64_t layerStrip = s.stripRows;
-  const PeMapping layerPe = choosePe(s, s.groups, s.groupKernels, s.groupChannels);
+  // Whole-layer PE mapping, only for the size of one full pass group in the tie rules below.
+  PeMapping layerPe;
+  auto layerPass = [&]() -> const PeMapping& {
+    if (layerPe.cycles < 0) layerPe = choosePe(s, s.groups, s.groupKernels, s.groupChannels);
+    return layerPe;
+  };
 
   // [Mapper] least DRAM traffic over row tilings x {whole channels, channel tiles}, each with
   // the fewest kernel tiles that fit. The candidates do not depend on the buffer size (only
@@ -183,25 +188,25 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   const __int128 outBytes = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
   TilingCandidate best;
   auto consider = [&](int64_t rows) {
-    EyerissSchedule probe = s;
-    probe.tileRows = rows, probe.rowTiles = ceilDiv(s.P, rows);
-    if (probe.rowTileClasses() > 64) return;  // bounded closed form (absurd padding only)
-    const int64_t etN = probe.rowTiles;
-    const __int128 ifmapOnce = __int128(N) * probe.inRowsTotal() * s.W * C;
+    s.tileRows = rows, s.rowTiles = ceilDiv(s.P, rows);
+    if (s.rowTileClasses() > 64) return;  // bounded closed form (absurd padding only)
+    const int64_t etN = s.rowTiles;
+    const __int128 ifmapOnce = __int128(N) * s.inRowsTotal() * s.W * C;
+    const int64_t inRows = std::min(s.H, (rows - 1) * s.strideH + s.effR());
+    // With two or more kernel tiles every region but a resident ifmap is refilled, so
+    // need(Kt) = ifmapCopies * Ct * inRows * W + Kt * (2 * Ct * R * S + rows * Q * (4 + 2 * ob)).
+    const int64_t outPerKernel = rows * s.Q * (4 + 2 * s.outputBytes);
     for (bool channelTiled : {false, true}) {
       if (channelTiled && Cg < 2) continue;
       const int64_t Ct = channelTiled ? 1 : Cg;  // the smallest channel tile needs least
-      // Fewest kernel tiles: need() is affine in Kt for Kt < Kg (every region's copy count is
-      // fixed there); Kt = Kg may drop a copy, so it is tried on its own.
-      int64_t ktN = 1;
-      if (needBytes(s, 1, Kg, Ct, rows) > B) {
-        int64_t fitK = largestFitting(1, Kg - 1, B, [&](int64_t k) {
-          return needBytes(s, 1, k, Ct, rows);
-        });
-        if (fitK < 1) continue;
-        ktN = ceilDiv(Kg, fitK);
-      }
       const bool resident = !channelTiled && etN == 1 && N == 1;
+      int64_t ktN = 1;
+      if (needBytes(s, 1, Kg, Ct, rows) > B) {  // Kt = Kg may hold single copies
+        const int64_t base = (resident && G == 1 ? 1 : 2) * Ct * inRows * s.W;
+        const int64_t perKernel = 2 * Ct * s.R * s.S + outPerKernel;
+        if (Kg < 2 || B < base + perKernel) continue;
+        ktN = ceilDiv(Kg, std::min(Kg - 1, (B - base) / perKernel));
+      }
       const __int128 traffic = weightBytes * (channelTiled ? N * etN : 1) +
                                ifmapOnce * (resident ? 1 : ktN) + outBytes;
       if (!best.found || traffic < best.traffic) best = {true, channelTiled, rows, ktN, traffic};
@@ -227,13 +232,13 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
         B, needBytes(s, 1, 1, 1, 1)));
 
   // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, no finer than one
-  // full pass group (layerPe) per tile, and only while the tiling still fits.
+  // full pass group (layerPass) per tile, and only while the tiling still fits.
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
   auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
   int64_t gT = 1, Kt = ceilDiv(Kg, best.kernelTiles), Ct = Cg;
   if (!best.channelTiled) {
     if (etN == 1 && N == 1) {  // ifmap resident: kernel tiles are free
-      const int64_t want = std::min(kTargetSteps, Kg / (layerPe.p * layerPe.stacks));
+      const int64_t want = std::min(kTargetSteps, Kg / (layerPass().p * layerPass().stacks));
       for (int64_t ktN = want; ktN > best.kernelTiles; --ktN)
         if (fits(1, ceilDiv(Kg, ktN), Cg)) {
           Kt = ceilDiv(Kg, ktN);
@@ -246,7 +251,7 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
       });
       gT = fitG;
       const int64_t groupsPerPassGroup =
-          std::max<int64_t>(1, layerPe.stacks / ceilDiv(Kg, layerPe.p));
+          std::max<int64_t>(1, layerPass().stacks / ceilDiv(Kg, layerPass().p));
       const int64_t want = std::min(ceilDiv(kTargetSteps, N * etN), G / groupsPerPassGroup);
       for (int64_t gtN = want; gtN > ceilDiv(G, fitG); --gtN)
         if (fits(ceilDiv(G, gtN), Kg, Cg)) {
@@ -261,7 +266,7 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
     });
     const int64_t stepsOther = ceilDiv(Kg, Kt) * N * etN;
     const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther),
-                                  Cg / (layerPe.q * layerPe.chain));
+                                  Cg / (layerPass().q * layerPass().chain));
     Ct = ceilDiv(Cg, std::max(want, ceilDiv(Cg, fitC)));  // balanced channel tiles
   }
   s.tileGroups = gT, s.tileKernels = Kt, s.tileChannels = Ct, s.tileRows = rows;

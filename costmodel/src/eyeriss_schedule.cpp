@@ -230,8 +230,25 @@ int64_t EyerissSchedule::rowTileClasses() const {
   return rowTiles - (last - first + 1) + 1;
 }
 
+namespace {
+
+// ceil(n / d) for the DMA port width d, shifting when d is a power of two (the common case).
+struct CeilDivider {
+  int64_t d;
+  int shift = -1;
+  explicit CeilDivider(int64_t divisor) : d(divisor) {
+    if ((d & (d - 1)) == 0)
+      for (shift = 0; (int64_t(1) << shift) < d; ++shift) {
+      }
+  }
+  int64_t operator()(int64_t n) const { return shift >= 0 ? (n + d - 1) >> shift : (n + d - 1) / d; }
+};
+
+}  // namespace
+
 EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   EyerissTiming t;
+  // Loops: 0 gt, 1 kt, 2 n, 3 et, 4 ct.
   const int64_t radix[5] = {s.groupTiles, s.kernelTiles, s.images, s.rowTiles, s.channelTiles};
   Classes cls[5];
   for (int d : {0, 1, 2, 4}) loopClasses(radix[d], cls[d]);
@@ -246,81 +263,105 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
       for (int64_t v = 0; v < s.rowTiles; ++v) cls[3].add(v, 1);
     }
   }
+  // Per class: its own extents and those of the index after it (when this loop advances).
+  // Indices before a class are never last, so they have full extents; restarted loops are at
+  // index 0 (next step) or at their last index (previous step).
+  struct Extent {
+    int64_t own, next;  // groups / kernels / channels / output rows
+    int64_t inOwn, inNext;  // row tiles: input rows fetched
+    bool first, last;
+  };
+  Extent ext[5][Classes::kMax];
+  auto size = [&](int d, int64_t v) {
+    switch (d) {
+      case 0: return s.groupsAt(v);
+      case 1: return s.kernelsAt(v);
+      case 3: return s.outRowsAt(v);
+      case 4: return s.channelsAt(v);
+      default: return int64_t(1);
+    }
+  };
+  int64_t full[5] = {}, lastSize[5] = {};  // extents at index 0 and at the last index
+  for (int d = 0; d < 5; ++d) {
+    full[d] = size(d, 0), lastSize[d] = size(d, radix[d] - 1);
+    for (int i = 0; i < cls[d].n; ++i) {
+      const int64_t v = cls[d].value[i];
+      Extent& e = ext[d][i];
+      e.first = v == 0, e.last = v == radix[d] - 1;
+      e.own = size(d, v);
+      e.next = e.last ? 0 : size(d, v + 1);
+      e.inOwn = d == 3 ? s.inRowsAt(v) : 0;
+      e.inNext = d == 3 && !e.last ? s.inRowsAt(v + 1) : 0;
+    }
+  }
+  const int64_t inFirst = s.inRowsAt(0);
+  const int64_t RS = s.R * s.S, QB = s.Q * s.outputBytes;
+  const CeilDivider dma(s.dramBytesPerCycle);
+  auto read = [&](int64_t bytes) { return bytes == 0 ? 0 : s.dramLatency + dma(bytes); };
 
-  auto filterBytes = [&](const int64_t* v) {
-    return s.groupsAt(v[0]) * s.kernelsAt(v[1]) * s.channelsAt(v[4]) * s.R * s.S;
-  };
-  auto ifmapBytes = [&](const int64_t* v) {
-    return s.groupsAt(v[0]) * s.channelsAt(v[4]) * s.inRowsAt(v[3]) * s.W;
-  };
-  auto storeBytes = [&](const int64_t* v) {
-    if (v[4] != radix[4] - 1) return int64_t(0);
-    return s.groupsAt(v[0]) * s.kernelsAt(v[1]) * s.outRowsAt(v[3]) * s.Q * s.outputBytes;
-  };
   // Work of a step depends only on which of (gt, kt, et, ct) is the last index.
   EyerissSchedule::TileWork work[16];
   bool haveWork[16] = {};
-  auto workOf = [&](const int64_t* v) -> const EyerissSchedule::TileWork& {
-    int key = (v[0] == radix[0] - 1) | (v[1] == radix[1] - 1) << 1 |
-              (v[3] == radix[3] - 1) << 2 | (v[4] == radix[4] - 1) << 3;
-    if (!haveWork[key]) {
-      work[key] = s.tileWork(s.groupsAt(v[0]), s.kernelsAt(v[1]), s.channelsAt(v[4]),
-                             s.outRowsAt(v[3]));
-      haveWork[key] = true;
-    }
-    return work[key];
-  };
 
-  const int64_t zero[5] = {0, 0, 0, 0, 0};
-  const int64_t loadFirst = filterBytes(zero) + ifmapBytes(zero);
-  t.firstLoadCycles = s.readCycles(loadFirst);
+  const int64_t loadFirst = size(0, 0) * size(1, 0) * size(4, 0) * RS +
+                            size(0, 0) * size(4, 0) * inFirst * s.W;
+  t.firstLoadCycles = read(loadFirst);
   t.dramReadBytes = loadFirst;
   int64_t sum = 0;
   int idx[5] = {0, 0, 0, 0, 0};
   for (;;) {
-    int64_t v[5], mult = 1;
-    for (int d = 0; d < 5; ++d) v[d] = cls[d].value[idx[d]], mult *= cls[d].count[idx[d]];
-    const EyerissSchedule::TileWork& w = workOf(v);
+    const Extent* e[5];
+    int64_t mult = 1;
+    for (int d = 0; d < 5; ++d) e[d] = &ext[d][idx[d]], mult *= cls[d].count[idx[d]];
+    const int key = e[0]->last | e[1]->last << 1 | e[3]->last << 2 | e[4]->last << 3;
+    if (!haveWork[key]) {
+      work[key] = s.tileWork(e[0]->own, e[1]->own, e[4]->own, e[3]->own);
+      haveWork[key] = true;
+    }
+    const EyerissSchedule::TileWork& w = work[key];
 
     // Next step: the innermost loop not at its last index advances, inner ones restart.
     int64_t next = 0;
     int j = 4;
-    while (j >= 0 && v[j] == radix[j] - 1) --j;
+    while (j >= 0 && e[j]->last) --j;
     if (j >= 0) {
-      int64_t nv[5];
-      bool changed[5];
-      for (int d = 0; d < 5; ++d) {
-        nv[d] = d < j ? v[d] : d == j ? v[d] + 1 : 0;
-        changed[d] = d == j || (d > j && radix[d] > 1);
-      }
-      // Filter tile key (gt, kt, ct); ifmap tile key (gt, n, et, ct).
-      int64_t bytes = (changed[0] || changed[1] || changed[4] ? filterBytes(nv) : 0) +
-                      (changed[0] || changed[2] || changed[3] || changed[4] ? ifmapBytes(nv) : 0);
-      next = s.readCycles(bytes);
+      const int64_t g = j == 0 ? e[0]->next : e[0]->own;
+      const int64_t k = j == 1 ? e[1]->next : j < 1 ? full[1] : e[1]->own;
+      const int64_t in = j == 3 ? e[3]->inNext : j < 3 ? inFirst : e[3]->inOwn;
+      const int64_t c = j == 4 ? e[4]->next : full[4];
+      // Filter tile key (gt, kt, ct), ifmap tile key (gt, n, et, ct): loops that restart
+      // change their index only if they have more than one.
+      const bool ctMoves = j == 4 || radix[4] > 1;
+      const bool filter = j <= 1 || ctMoves;
+      const bool ifmap = j != 1 || radix[2] > 1 || radix[3] > 1 || ctMoves;
+      const int64_t bytes = (filter ? g * k * c * RS : 0) + (ifmap ? g * c * in * s.W : 0);
+      next = read(bytes);
       t.dramReadBytes += mult * bytes;
     }
-    // Previous step: the innermost loop not at index 0 steps back, inner ones are at last.
+    // Previous step: the innermost loop not at index 0 steps back, inner ones are at their
+    // last index. It stored its outputs iff its ct was the last, i.e. iff this ct is 0.
     int64_t prevStore = 0;
-    j = 4;
-    while (j >= 0 && v[j] == 0) --j;
-    if (j >= 0) {
-      int64_t pv[5];
-      for (int d = 0; d < 5; ++d) pv[d] = d < j ? v[d] : d == j ? v[d] - 1 : radix[d] - 1;
-      prevStore = s.writeCycles(storeBytes(pv));
+    if (e[4]->first) {
+      j = 3;
+      while (j >= 0 && e[j]->first) --j;
+      if (j >= 0) {
+        const int64_t g = j == 0 ? full[0] : e[0]->own;
+        const int64_t k = j == 1 ? full[1] : j < 1 ? lastSize[1] : e[1]->own;
+        const int64_t rowsOut = j == 3 ? full[3] : lastSize[3];
+        prevStore = dma(g * k * rowsOut * QB);
+      }
     }
     sum += mult * std::max({w.cycles(), next, prevStore});
     t.macCycles += mult * w.macCycles;
     t.passOverheadCycles += mult * (w.spadLoadCycles + w.drainCycles);
     t.passes += mult * w.passes;
-    t.dramWriteBytes += mult * storeBytes(v);
+    if (e[4]->last) t.dramWriteBytes += mult * e[0]->own * e[1]->own * e[3]->own * QB;
 
     int d = 4;
     while (d >= 0 && ++idx[d] == cls[d].n) idx[d--] = 0;
     if (d < 0) break;
   }
-  const int64_t lastIdx[5] = {radix[0] - 1, radix[1] - 1, radix[2] - 1, radix[3] - 1,
-                              radix[4] - 1};
-  t.lastStoreCycles = s.writeCycles(storeBytes(lastIdx));
+  t.lastStoreCycles = dma(lastSize[0] * lastSize[1] * lastSize[3] * QB);
   t.cycles = t.firstLoadCycles + sum + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
   t.steps = s.stepCount();
   return t;

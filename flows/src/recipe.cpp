@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "analects/costmodel/workload.h"
 #include "quickstart_recipe.h"  // generated from flows/recipes/quickstart.yaml
 
 namespace analects::flows {
@@ -49,6 +50,7 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
   Recipe r;
   r.source = source;
   bool haveWorkload = false;
+  std::string workloadMark;
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
@@ -56,6 +58,7 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
     else if (key == "workload") {
       r.workload = text(source, key, v);
       haveWorkload = true;
+      workloadMark = where(source, v);
     } else if (key == "style") r.style = text(source, key, v);
     else if (key == "deployment") r.deployment = text(source, key, v);
     else if (key == "objective") r.objective = text(source, key, v);
@@ -116,10 +119,14 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
     if (i < 0) throw RecipeError(fmt::format("{}: key 'simulate.layers': {} is not a layer index", source, i));
   // Files named in a recipe are relative to the recipe.
   namespace fs = std::filesystem;
-  if (!baseDir.empty()) {
+  if (!isZooName(r.workload)) {
     fs::path w(r.workload);
-    if (w.is_relative() && (w.has_parent_path() || w.has_extension()) && fs::exists(fs::path(baseDir) / w))
+    std::error_code ec;
+    if (w.is_relative() && !baseDir.empty() && fs::exists(fs::path(baseDir) / w, ec))
       r.workload = (fs::path(baseDir) / w).string();
+    if (!fs::exists(r.workload, ec))
+      throw RecipeError(fmt::format("{}: key 'workload': '{}' is neither a zoo model nor an existing file",
+                                    workloadMark, r.workload));
   }
   return r;
 }

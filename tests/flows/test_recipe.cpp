@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include "analects/flows/recipe.h"
+
+using namespace analects::flows;
+
+namespace {
+
+// Parses and expects a RecipeError containing every fragment.
+void expectRecipeError(const std::string& yaml, std::vector<std::string> fragments) {
+  try {
+    Recipe::parse(yaml, "r.yaml", "");
+    FAIL() << "no error for:\n" << yaml;
+  } catch (const RecipeError& e) {
+    std::string msg = e.what();
+    for (const auto& f : fragments) EXPECT_NE(msg.find(f), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
+
+TEST(Recipe, QuickstartParses) {
+  Recipe r = quickstartRecipe();
+  EXPECT_EQ(r.name, "quickstart");
+  EXPECT_EQ(r.workload, "mobilenet_v2");
+  EXPECT_EQ(r.algorithms.front(), "confuciux");
+  EXPECT_GT(r.samples, 0);
+}
+
+TEST(Recipe, AllKeys) {
+  Recipe r = Recipe::parse(
+      "name: t\nworkload: resnet18\nstyle: eyeriss\ndeployment: lp\nobjective: energy\n"
+      "constraint: area\nbudget: 0.1\nalgorithms: [ga, exact]\nsamples: 50\nseed: 7\n"
+      "dram: {bytes_per_cycle: 16, latency: 5}\nsimulate: {layers: [0, 2], scale: 0.25}\n"
+      "fpga: {part: xczu9eg}\noutput: out/t\n",
+      "r.yaml", "");
+  EXPECT_EQ(r.style, "eyeriss");
+  EXPECT_EQ(r.budget, "0.1");
+  EXPECT_EQ(r.algorithms.size(), 2u);
+  EXPECT_EQ(r.seed, 7u);
+  EXPECT_EQ(r.dramBytesPerCycle, 16);
+  EXPECT_EQ(r.simulateLayers, (std::vector<int64_t>{0, 2}));
+  EXPECT_DOUBLE_EQ(r.simulateScale, 0.25);
+  EXPECT_EQ(r.fpgaPart, "xczu9eg");
+}
+
+TEST(Recipe, ErrorsNameKeyAndLine) {
+  expectRecipeError("workload: resnet18\nstlye: nvdla\n", {"r.yaml", "line 2", "unknown key 'stlye'"});
+  expectRecipeError("workload: resnet18\nsamples: many\n", {"line 2", "'samples'", "whole number"});
+  expectRecipeError("workload: resnet18\nsamples: [1, 2]\n", {"line 2", "'samples'"});
+  expectRecipeError("workload: resnet18\ndram: {speed: 3}\n", {"line 2", "dram.speed"});
+  expectRecipeError("workload: no/such/net.onnx\n", {"line 1", "'workload'", "no/such/net.onnx"});
+  expectRecipeError("style: nvdla\n", {"missing key 'workload'"});
+  expectRecipeError("workload: resnet18\nsimulate: {scale: 2}\n", {"simulate.scale"});
+  expectRecipeError("workload: [resnet18\n", {"line", "not valid YAML"});
+  expectRecipeError("- a\n- b\n", {"mapping"});
+  expectRecipeError("workload: resnet18\nalgorithms: []\n", {"line 2", "algorithms"});
+}

@@ -1,5 +1,5 @@
-// Read DMA of one step: issues the step's request list (up to four 2-D requests: rows of
-// row_bytes bytes, stride bytes apart) on the DRAM read port, one request a cycle, and splits
+// Read DMA of one step: issues the step's request list (up to four 4-D requests: n3 x n2 x n1
+// chunks, strides from the layer registers) on the DRAM read port, one a cycle, and splits
 // the returning byte stream, INB bytes a beat, into input atoms (the first in_bytes bytes) and
 // weight blocks (the rest) written into the two CBUF parts. The DRAM port streams a step's
 // requests back to back, so the load takes latency + ceil(bytes / INB) cycles; the last beat's
@@ -19,7 +19,10 @@ module analects_dma_rd #(
   input  wire                     rst_n,
   input  wire                     start,
   input  wire [2:0]               nreq,      // requests in the list (1..4)
-  input  wire [4*128-1:0]         reqs,      // request i: {rows, stride, row_bytes, addr}
+  input  wire [4*128-1:0]         reqs,      // request i: {16'b0, n3, n2, n1, bytes, addr}
+  input  wire [31:0]              stride1,   // byte strides of the request dimensions
+  input  wire [31:0]              stride2,
+  input  wire [31:0]              stride3,
   input  wire [31:0]              in_bytes,  // input bytes of the stream (first)
   input  wire [31:0]              w_bytes,   // weight bytes of the stream (after the input)
   input  wire [DRW+DLN-1:0]       in_dst,    // first input atom written
@@ -28,9 +31,13 @@ module analects_dma_rd #(
   output wire                     rd_req_valid,
   input  wire                     rd_req_ready,
   output wire [31:0]              rd_req_addr,
-  output wire [31:0]              rd_req_row_bytes,
-  output wire [31:0]              rd_req_rows,
-  output wire [31:0]              rd_req_stride,
+  output wire [31:0]              rd_req_bytes,
+  output wire [15:0]              rd_req_n1,
+  output wire [15:0]              rd_req_n2,
+  output wire [15:0]              rd_req_n3,
+  output wire [31:0]              rd_req_s1,
+  output wire [31:0]              rd_req_s2,
+  output wire [31:0]              rd_req_s3,
   output wire                     rd_req_last,
   input  wire                     rd_valid,
   input  wire [8*INB-1:0]         rd_data,
@@ -55,9 +62,14 @@ module analects_dma_rd #(
   wire [127:0] req = reqs_q[idx_q*128 +: 128];
   assign rd_req_valid     = busy_q && idx_q < nreq_q;
   assign rd_req_addr      = req[31:0];
-  assign rd_req_row_bytes = req[63:32];
-  assign rd_req_stride    = req[95:64];
-  assign rd_req_rows      = req[127:96];
+  assign rd_req_bytes     = req[63:32];
+  assign rd_req_n1        = req[79:64];
+  assign rd_req_n2        = req[95:80];
+  assign rd_req_n3        = req[111:96];
+  assign rd_req_s1        = stride1;
+  assign rd_req_s2        = stride2;
+  assign rd_req_s3        = stride3;
+  wire   unused_req_bits  = ^req[127:112];
   assign rd_req_last      = idx_q == nreq_q - 3'd1;
 
   // This beat's bytes: input first, the rest weights.

@@ -12,50 +12,52 @@ module analects_seq #(
   input  wire               rst_n,
   input  wire               start,
   // Layer registers.
-  input  wire [15:0]        cbn,       // channel blocks
-  input  wire [15:0]        rn,        // kernel rows R
-  input  wire [15:0]        sn,        // kernel columns S
-  input  wire [15:0]        qn,        // output columns Q
-  input  wire [15:0]        sh,        // row stride
-  input  wire [15:0]        sw,        // column stride
-  input  wire [15:0]        dh,        // row dilation
-  input  wire [15:0]        dw,        // column dilation
-  input  wire signed [31:0] in_h,      // input rows H (padding test)
-  input  wire signed [31:0] in_w,      // input columns W
-  input  wire signed [31:0] w0,        // input column of output column 0, tap 0: -left pad
-  input  wire [DAW-1:0]     pstride,   // atoms between consecutive output rows' windows
-  input  wire [DAW-1:0]     rstride,   // atoms between kernel rows
-  input  wire [DAW-1:0]     qstride,   // atoms between output columns (stride * channel blocks)
-  input  wire [DAW-1:0]     sstride,   // atoms between kernel columns
-  // Step descriptor.
-  input  wire [15:0]        rows,      // output rows of the step's band
-  input  wire [DAW-1:0]     data_base, // atom of (row 0, column 0, cb 0) of the band's window
-  input  wire [WAW-1:0]     w_base,    // first weight block of the kernel group
-  input  wire signed [31:0] h0,        // input row of the band's first output row, tap 0
-  input  wire               bank,      // accumulator half of this step
+  input  wire [15:0]        rn,          // kernel rows R
+  input  wire [15:0]        sn,          // kernel columns S
+  input  wire [15:0]        sh,          // row stride
+  input  wire [15:0]        sw,          // column stride
+  input  wire [15:0]        dh,          // row dilation
+  input  wire [15:0]        dw,          // column dilation
+  input  wire signed [31:0] in_h,        // input rows H (padding test)
+  input  wire signed [31:0] in_w,        // input columns W
+  // Step descriptor (sampled at start).
+  input  wire [15:0]        blocks,      // channel blocks of the step's channel tile
+  input  wire [15:0]        rows,        // output rows of the band
+  input  wire [15:0]        cols,        // output columns of the column tile
+  input  wire [DAW-1:0]     data_base,   // atom of (row 0, column 0, tap 0, cb 0)
+  input  wire [WAW-1:0]     w_base,      // weight block of (cb 0, r 0, s 0)
+  input  wire signed [31:0] h0,          // input row of output row 0 at tap 0
+  input  wire signed [31:0] w0,          // input column of output column 0 at tap 0
+  input  wire [DAW-1:0]     row_stride,  // atoms between consecutive output rows' windows
+  input  wire [DAW-1:0]     tap_stride,  // atoms between kernel rows
+  input  wire [DAW-1:0]     col_stride,  // atoms between output columns
+  input  wire [DAW-1:0]     s_stride,    // atoms between kernel columns
+  input  wire               accumulate,  // add to partial sums of earlier channel tiles
+  input  wire               bank,        // accumulator half of this step
   // One issue per cycle.
   output wire               issue,
   output wire [DAW-1:0]     d_addr,
   output wire [WAW-1:0]     w_addr,
-  output wire               pad_ok,    // the atom is inside the image (else it reads as zero)
-  output wire [PW-1:0]      pix,       // accumulator entry: row * Q + column within the band
-  output wire               first,     // first (cb, r, s): write the sum instead of adding
+  output wire               pad_ok,      // the atom is inside the image (else it reads as zero)
+  output wire [PW-1:0]      pix,         // accumulator entry: row * cols + column
+  output wire               first,       // write the products instead of adding them
   output wire               acc_bank,
   output wire               busy,
-  output wire               last       // the step's final issue is in this cycle
+  output wire               last         // the step's final issue is in this cycle
 );
-  reg               busy_q, bank_q;
-  reg [15:0]        cb_q, r_q, s_q, pr_q, q_q, rows_q;
+  reg               busy_q, bank_q, accumulate_q;
+  reg [15:0]        cb_q, r_q, s_q, pr_q, q_q, blocks_q, rows_q, cols_q;
+  reg [DAW-1:0]     row_stride_q, tap_stride_q, col_stride_q, s_stride_q;
   reg [DAW-1:0]     a_c_q, a_cr_q, a_crs_q, a_row_q, a_q;  // addresses at loop starts
-  reg signed [31:0] h0_q, h_r_q, h_q, w_s_q, w_q;           // input coordinates
+  reg signed [31:0] h0_q, w0_q, h_r_q, h_q, w_s_q, w_q;      // input coordinates
   reg [WAW-1:0]     wblk_q;
   reg [PW-1:0]      pix_q;
 
-  wire q_end  = q_q  == qn - 16'd1;
+  wire q_end  = q_q  == cols_q - 16'd1;
   wire pr_end = pr_q == rows_q - 16'd1;
   wire s_end  = s_q  == sn - 16'd1;
   wire r_end  = r_q  == rn - 16'd1;
-  wire cb_end = cb_q == cbn - 16'd1;
+  wire cb_end = cb_q == blocks_q - 16'd1;
   assign last = busy_q && q_end && pr_end && s_end && r_end && cb_end;
 
   wire signed [31:0] sh32 = {16'd0, sh};
@@ -68,9 +70,16 @@ module analects_seq #(
     if (!rst_n) begin
       busy_q <= 1'b0;
     end else if (start) begin
-      busy_q  <= 1'b1;
-      bank_q  <= bank;
-      rows_q  <= rows;
+      busy_q       <= 1'b1;
+      bank_q       <= bank;
+      accumulate_q <= accumulate;
+      blocks_q     <= blocks;
+      rows_q       <= rows;
+      cols_q       <= cols;
+      row_stride_q <= row_stride;
+      tap_stride_q <= tap_stride;
+      col_stride_q <= col_stride;
+      s_stride_q   <= s_stride;
       cb_q    <= 16'd0;
       r_q     <= 16'd0;
       s_q     <= 16'd0;
@@ -84,6 +93,7 @@ module analects_seq #(
       h0_q    <= h0;
       h_r_q   <= h0;
       h_q     <= h0;
+      w0_q    <= w0;
       w_s_q   <= w0;
       w_q     <= w0;
       wblk_q  <= w_base;
@@ -93,14 +103,14 @@ module analects_seq #(
         busy_q <= 1'b0;
       end else if (!q_end) begin            // next output column
         q_q   <= q_q + 16'd1;
-        a_q   <= a_q + qstride;
+        a_q   <= a_q + col_stride_q;
         w_q   <= w_q + sw32;
         pix_q <= pix_q + {{(PW-1){1'b0}}, 1'b1};
-      end else if (!pr_end) begin           // next output row of the band
+      end else if (!pr_end) begin           // next output row
         q_q     <= 16'd0;
         pr_q    <= pr_q + 16'd1;
-        a_row_q <= a_row_q + pstride;
-        a_q     <= a_row_q + pstride;
+        a_row_q <= a_row_q + row_stride_q;
+        a_q     <= a_row_q + row_stride_q;
         h_q     <= h_q + sh32;
         w_q     <= w_s_q;
         pix_q   <= pix_q + {{(PW-1){1'b0}}, 1'b1};
@@ -111,22 +121,22 @@ module analects_seq #(
         wblk_q <= wblk_q + {{(WAW-1){1'b0}}, 1'b1};
         if (!s_end) begin
           s_q     <= s_q + 16'd1;
-          a_crs_q <= a_crs_q + sstride;
-          a_row_q <= a_crs_q + sstride;
-          a_q     <= a_crs_q + sstride;
+          a_crs_q <= a_crs_q + s_stride_q;
+          a_row_q <= a_crs_q + s_stride_q;
+          a_q     <= a_crs_q + s_stride_q;
           w_s_q   <= w_s_q + dw32;
           w_q     <= w_s_q + dw32;
           h_q     <= h_r_q;
         end else begin
           s_q   <= 16'd0;
-          w_s_q <= w0;
-          w_q   <= w0;
+          w_s_q <= w0_q;
+          w_q   <= w0_q;
           if (!r_end) begin
             r_q     <= r_q + 16'd1;
-            a_cr_q  <= a_cr_q + rstride;
-            a_crs_q <= a_cr_q + rstride;
-            a_row_q <= a_cr_q + rstride;
-            a_q     <= a_cr_q + rstride;
+            a_cr_q  <= a_cr_q + tap_stride_q;
+            a_crs_q <= a_cr_q + tap_stride_q;
+            a_row_q <= a_cr_q + tap_stride_q;
+            a_q     <= a_cr_q + tap_stride_q;
             h_r_q   <= h_r_q + dh32;
             h_q     <= h_r_q + dh32;
           end else begin
@@ -151,6 +161,6 @@ module analects_seq #(
   assign w_addr   = wblk_q;
   assign pad_ok   = h_q >= 0 && h_q < in_h && w_q >= 0 && w_q < in_w;
   assign pix      = pix_q;
-  assign first    = cb_q == 16'd0 && r_q == 16'd0 && s_q == 16'd0;
+  assign first    = !accumulate_q && cb_q == 16'd0 && r_q == 16'd0 && s_q == 16'd0;
   assign acc_bank = bank_q;
 endmodule

@@ -14,8 +14,12 @@ namespace analects {
 
 namespace {
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+int64_t roundUp(int64_t a, int64_t b) {
+  return ceilDiv(a, b) * b;
+}
 
 // A step count below this leaves the first load exposed; when splitting is free in DRAM
 // traffic the mapper splits that far (no further than one full pass group per tile).
@@ -52,22 +56,26 @@ void setStrips(EyerissSchedule& s, int64_t tileRows) {
   s.hSlots = s.cols / s.stripRows;
 }
 
-// [PE mapping] p, q, chain (a divisor of vSlots) for tiles of g groups x k kernels x c channels:
-// the fewest estimated pass cycles, blocks balanced so that kernel blocks fill the stacks and
-// channel blocks fill the chain.
+// [PE mapping] p, q, chain (a divisor of vSlots) for tiles of g groups x k kernels x c channels
+// x outRows output rows: the fewest estimated pass cycles, blocks balanced so that units
+// (strip, kernel block) fill the stacks and channel blocks fill the chain.
 struct PeMapping {
   int64_t p = 1, q = 1, chain = 1, stacks = 1, cycles = -1;
 };
 
-PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c) {
+PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c, int64_t outRows) {
   int64_t divisors[64], nd = 0, large[32], nl = 0;
   for (int64_t d = 1; d * d <= s.vSlots; ++d)
     if (s.vSlots % d == 0) {
       divisors[nd++] = d;
       if (d * d != s.vSlots) large[nl++] = s.vSlots / d;
     }
-  while (nl > 0) divisors[nd++] = large[--nl];  // ascending
+  while (nl > 0) divisors[nd++] = large[--nl];                // ascending
+  const int64_t periods = g * ceilDiv(outRows, s.stripRows);  // strips x groups
   const int64_t qCap = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, c});
+  // Enough units to give every slot its own: chains would only shrink q.
+  const int64_t pCapWide = std::min({s.psumSpad, s.filterSpad / (qCap * s.S), k});
+  if (periods * ceilDiv(k, pCapWide) >= s.hSlots * s.vSlots) nd = 1;
   PeMapping best;
   for (int64_t i = 0; i < nd && divisors[i] <= c; ++i) {
     PeMapping m;
@@ -76,10 +84,10 @@ PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c) {
     m.q = ceilDiv(c, std::min(c, roundUp(ceilDiv(c, qCap), m.chain)));
     const int64_t pCap = std::min({s.psumSpad, s.filterSpad / (m.q * s.S), k});
     const int64_t kbMin = ceilDiv(k, pCap);
-    const int64_t kbG = std::min(k, std::max(kbMin, roundUp(g * kbMin, m.stacks) / g));
+    const int64_t kbG = std::min(k, std::max(kbMin, roundUp(periods * kbMin, m.stacks) / periods));
     m.p = ceilDiv(k, kbG);
     const int64_t passes =
-        ceilDiv(g * ceilDiv(k, m.p), m.stacks) * ceilDiv(ceilDiv(c, m.q), m.chain);
+        ceilDiv(periods * ceilDiv(k, m.p), m.stacks) * ceilDiv(ceilDiv(c, m.q), m.chain);
     m.cycles = passes * ((s.Q + 1) * s.S * m.p * m.q + s.setRows * m.chain + m.p);
     if (best.cycles < 0 || m.cycles < best.cycles) best = m;
   }
@@ -90,28 +98,26 @@ PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c) {
 // ifmap, filter and output-staging tiles, each doubled iff it is refilled more than once in the
 // layer, plus the int32 psum tile.
 struct LoopCounts {
-  int64_t gtN, ktN, etN, ctN, steps, ifmapLoads, filterLoads, stores;
+  int64_t gtN, ktN, etN, ctN;
 };
 
-LoopCounts loopCounts(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, int64_t Et) {
-  LoopCounts n;
-  n.gtN = ceilDiv(s.groups, gT), n.ktN = ceilDiv(s.groupKernels, Kt);
-  n.etN = ceilDiv(s.P, Et), n.ctN = ceilDiv(s.groupChannels, Ct);
-  n.stores = n.gtN * n.ktN * s.images * n.etN;
-  n.steps = n.stores * n.ctN;
+int64_t needBytes(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, int64_t Et,
+                  LoopCounts n) {
+  const int64_t stores = n.gtN * n.ktN * s.images * n.etN, steps = stores * n.ctN;
   // The ifmap tile key is (gt, n, et, ct), the filter tile key (gt, kt, ct).
-  n.ifmapLoads = n.ctN == 1 && s.images == 1 && n.etN == 1 ? n.gtN : n.steps;
-  n.filterLoads = n.ctN == 1 ? n.gtN * n.ktN : n.steps;
-  return n;
+  const int64_t ifmapLoads = n.ctN == 1 && s.images == 1 && n.etN == 1 ? n.gtN : steps;
+  const int64_t filterLoads = n.ctN == 1 ? n.gtN * n.ktN : steps;
+  const int64_t inRows = s.inRowsMax(Et);
+  auto copies = [](int64_t fills) { return fills > 1 ? 2 : 1; };
+  return copies(ifmapLoads) * gT * Ct * inRows * s.W +
+         copies(filterLoads) * gT * Kt * Ct * s.R * s.S +
+         gT * Kt * Et * s.Q * (4 + copies(stores) * s.outputBytes);
 }
 
 int64_t needBytes(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, int64_t Et) {
-  const LoopCounts n = loopCounts(s, gT, Kt, Ct, Et);
-  const int64_t inRows = std::min(s.H, (Et - 1) * s.strideH + s.effR());
-  auto copies = [](int64_t fills) { return fills > 1 ? 2 : 1; };
-  return copies(n.ifmapLoads) * gT * Ct * inRows * s.W +
-         copies(n.filterLoads) * gT * Kt * Ct * s.R * s.S +
-         gT * Kt * Et * s.Q * (4 + copies(n.stores) * s.outputBytes);
+  return needBytes(s, gT, Kt, Ct, Et,
+                   {ceilDiv(s.groups, gT), ceilDiv(s.groupKernels, Kt), ceilDiv(s.P, Et),
+                    ceilDiv(s.groupChannels, Ct)});
 }
 
 // Largest x in [lo, hi] with need(x) <= B, for need affine in x on [lo, hi] (it is while the
@@ -171,12 +177,13 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   s.vSlots = s.rows / s.setRows;
   setStrips(s, s.P);
   const int64_t layerStrip = s.stripRows;
-  // Whole-layer PE mapping, only for the size of one full pass group in the tie rules below.
-  PeMapping layerPe;
-  auto layerPass = [&]() -> const PeMapping& {
-    if (layerPe.cycles < 0) layerPe = choosePe(s, s.groups, s.groupKernels, s.groupChannels);
-    return layerPe;
-  };
+  // One full pass group of the layer (every slot busy, widest blocks the spads allow), for the
+  // tie rules below: kernels per PE, channels per PE, stacks a tile of all rows can fill with
+  // strips alone.
+  const int64_t qWide = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, s.groupChannels});
+  const int64_t pWide = std::min({s.psumSpad, s.filterSpad / (qWide * s.S), s.groupKernels});
+  const int64_t slotsPerStrip =
+      std::max<int64_t>(1, s.hSlots * s.vSlots / ceilDiv(s.P, s.stripRows));
 
   // [Mapper] least DRAM traffic over row tilings x {whole channels, channel tiles}, each with
   // the fewest kernel tiles that fit. The candidates do not depend on the buffer size (only
@@ -187,12 +194,18 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   const __int128 weightBytes = __int128(G) * Kg * Cg * s.R * s.S;
   const __int128 outBytes = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
   TilingCandidate best;
+  bool paddingRejected = false;
+  // Lower bound of any tiling: weights, used input rows and outputs moved once.
+  s.tileRows = s.P, s.rowTiles = 1;
+  const __int128 leastTraffic = weightBytes + __int128(N) * s.inRowsTotal() * s.W * C + outBytes;
   auto consider = [&](int64_t rows) {
+    if (best.found && best.traffic <= leastTraffic) return;
     s.tileRows = rows, s.rowTiles = ceilDiv(s.P, rows);
-    if (s.rowTileClasses() > 64) return;  // bounded closed form (absurd padding only)
     const int64_t etN = s.rowTiles;
     const __int128 ifmapOnce = __int128(N) * s.inRowsTotal() * s.W * C;
-    const int64_t inRows = std::min(s.H, (rows - 1) * s.strideH + s.effR());
+    // This tiling moves at least weights + ifmapOnce + outputs: skip it if that cannot win.
+    if (best.found && weightBytes + ifmapOnce + outBytes >= best.traffic) return;
+    const int64_t inRows = s.inRowsMax(rows);
     // With two or more kernel tiles every region but a resident ifmap is refilled, so
     // need(Kt) = ifmapCopies * Ct * inRows * W + Kt * (2 * Ct * R * S + rows * Q * (4 + 2 * ob)).
     const int64_t outPerKernel = rows * s.Q * (4 + 2 * s.outputBytes);
@@ -201,15 +214,20 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
       const int64_t Ct = channelTiled ? 1 : Cg;  // the smallest channel tile needs least
       const bool resident = !channelTiled && etN == 1 && N == 1;
       int64_t ktN = 1;
-      if (needBytes(s, 1, Kg, Ct, rows) > B) {  // Kt = Kg may hold single copies
+      if (needBytes(s, 1, Kg, Ct, rows, {G, 1, etN, channelTiled ? Cg : 1}) > B) {
         const int64_t base = (resident && G == 1 ? 1 : 2) * Ct * inRows * s.W;
         const int64_t perKernel = 2 * Ct * s.R * s.S + outPerKernel;
         if (Kg < 2 || B < base + perKernel) continue;
         ktN = ceilDiv(Kg, std::min(Kg - 1, (B - base) / perKernel));
       }
-      const __int128 traffic = weightBytes * (channelTiled ? N * etN : 1) +
-                               ifmapOnce * (resident ? 1 : ktN) + outBytes;
-      if (!best.found || traffic < best.traffic) best = {true, channelTiled, rows, ktN, traffic};
+      const __int128 traffic =
+          weightBytes * (channelTiled ? N * etN : 1) + ifmapOnce * (resident ? 1 : ktN) + outBytes;
+      if (best.found && traffic >= best.traffic) continue;
+      if (s.rowTileClasses() > 64) {  // bounded closed form (absurd padding only)
+        paddingRejected = true;
+        return;
+      }
+      best = {true, channelTiled, rows, ktN, traffic};
     }
   };
   // Whole strips: 1, 2, 3, 4, 6, 8, ... row tiles; then sub-strip tiles down to one row.
@@ -219,12 +237,16 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
     if (rows != lastRows) consider(rows);
     lastRows = rows;
   };
-  forEachGeometric(strips, [&](int64_t m) {
-    tryRows(std::min(s.P, layerStrip * ceilDiv(strips, m)));
-  });
+  forEachGeometric(strips,
+                   [&](int64_t m) { tryRows(std::min(s.P, layerStrip * ceilDiv(strips, m))); });
   forEachGeometric(layerStrip, [&](int64_t d) {
     if (d > 1) tryRows(ceilDiv(layerStrip, d));
   });
+  if (!best.found && paddingRejected)
+    return fail(
+        fmt::format("layer '{}': padding {} spans too many row tiles that fit a {}-byte "
+                    "buffer (over 64 distinct edge tiles)",
+                    layer.name, s.padTop, B));
   if (!best.found)
     return fail(fmt::format(
         "global buffer of {} bytes is below the smallest tile ({} bytes: one output row, one "
@@ -232,13 +254,13 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
         B, needBytes(s, 1, 1, 1, 1)));
 
   // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, no finer than one
-  // full pass group (layerPass) per tile, and only while the tiling still fits.
+  // full pass group per tile, and only while the tiling still fits.
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
   auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
   int64_t gT = 1, Kt = ceilDiv(Kg, best.kernelTiles), Ct = Cg;
   if (!best.channelTiled) {
     if (etN == 1 && N == 1) {  // ifmap resident: kernel tiles are free
-      const int64_t want = std::min(kTargetSteps, Kg / (layerPass().p * layerPass().stacks));
+      const int64_t want = std::min(kTargetSteps, Kg / (pWide * slotsPerStrip));
       for (int64_t ktN = want; ktN > best.kernelTiles; --ktN)
         if (fits(1, ceilDiv(Kg, ktN), Cg)) {
           Kt = ceilDiv(Kg, ktN);
@@ -250,8 +272,7 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
         return needBytes(s, g, Kg, Cg, rows);
       });
       gT = fitG;
-      const int64_t groupsPerPassGroup =
-          std::max<int64_t>(1, layerPass().stacks / ceilDiv(Kg, layerPass().p));
+      const int64_t groupsPerPassGroup = std::max<int64_t>(1, slotsPerStrip / ceilDiv(Kg, pWide));
       const int64_t want = std::min(ceilDiv(kTargetSteps, N * etN), G / groupsPerPassGroup);
       for (int64_t gtN = want; gtN > ceilDiv(G, fitG); --gtN)
         if (fits(ceilDiv(G, gtN), Kg, Cg)) {
@@ -261,12 +282,10 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
     }
   } else {
     // need() is affine in Ct below Cg: every region's copy count is fixed there.
-    const int64_t fitC = largestFitting(1, Cg - 1, B, [&](int64_t c) {
-      return needBytes(s, 1, Kt, c, rows);
-    });
+    const int64_t fitC =
+        largestFitting(1, Cg - 1, B, [&](int64_t c) { return needBytes(s, 1, Kt, c, rows); });
     const int64_t stepsOther = ceilDiv(Kg, Kt) * N * etN;
-    const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther),
-                                  Cg / (layerPass().q * layerPass().chain));
+    const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther), Cg / qWide);
     Ct = ceilDiv(Cg, std::max(want, ceilDiv(Cg, fitC)));  // balanced channel tiles
   }
   s.tileGroups = gT, s.tileKernels = Kt, s.tileChannels = Ct, s.tileRows = rows;
@@ -274,11 +293,11 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   s.channelTiles = ceilDiv(Cg, Ct), s.rowTiles = etN;
   s.bufferNeedBytes = needBytes(s, gT, Kt, Ct, rows);
   if (best.traffic > (__int128(1) << 60))
-    return fail(fmt::format("layer '{}' moves more than 2^60 bytes at this buffer size",
-                            layer.name));
+    return fail(
+        fmt::format("layer '{}' moves more than 2^60 bytes at this buffer size", layer.name));
 
   setStrips(s, rows);
-  const PeMapping pe = choosePe(s, gT, Kt, Ct);
+  const PeMapping pe = choosePe(s, gT, Kt, Ct, rows);
   s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
   return true;
 }
@@ -363,8 +382,8 @@ class EyerissModel final : public CostModel {
   FpgaResources fpgaResources(const ArrayConfig& c) const override {
     FpgaResources r;
     const int64_t pes = c.rows * c.cols;
-    r.dsp = pes;                               // one DSP48E1 per int8 MAC
-    r.bram36 = ceilDiv(c.bufferBytes, 4096);   // GLB as 64-bit words: 512 x 64 per RAMB36
+    r.dsp = pes;                              // one DSP48E1 per int8 MAC
+    r.bram36 = ceilDiv(c.bufferBytes, 4096);  // GLB as 64-bit words: 512 x 64 per RAMB36
     r.bram18 = 0;
     // Filter and psum spads in LUTRAM (RAM64X1S: one LUT per bit per 64 entries); ifmap spad
     // (sliding window) and datapath registers in flip-flops.
@@ -396,12 +415,12 @@ class EyerissModel final : public CostModel {
     auto sumTiles = [](int64_t tiles, int64_t full, int64_t last, auto f) {
       return (tiles - 1) * f(full) + f(last);
     };
-    const int64_t kernelBlocks = sumTiles(s.kernelTiles, s.tileKernels,
-                                          s.kernelsAt(s.kernelTiles - 1),
-                                          [&](int64_t k) { return ceilDiv(k, p); });
-    const int64_t channelBlocks = sumTiles(s.channelTiles, s.tileChannels,
-                                           s.channelsAt(s.channelTiles - 1),
-                                           [&](int64_t ch) { return ceilDiv(ch, q); });
+    const int64_t kernelBlocks =
+        sumTiles(s.kernelTiles, s.tileKernels, s.kernelsAt(s.kernelTiles - 1),
+                 [&](int64_t k) { return ceilDiv(k, p); });
+    const int64_t channelBlocks =
+        sumTiles(s.channelTiles, s.tileChannels, s.channelsAt(s.channelTiles - 1),
+                 [&](int64_t ch) { return ceilDiv(ch, q); });
     const int64_t channelGroups =
         sumTiles(s.channelTiles, s.tileChannels, s.channelsAt(s.channelTiles - 1),
                  [&](int64_t ch) { return ceilDiv(ceilDiv(ch, q), s.chain); });
@@ -415,8 +434,10 @@ class EyerissModel final : public CostModel {
     const double ifmapSpadWrites = double(s.images * s.groups * kernelBlocks) *
                                    double(s.groupChannels * s.R * s.P) * streamPixels;
     const double spadBytes = macs * 10 + filterSpadWrites + ifmapSpadWrites + psumEmits * 4;
-    const double setInRows = double((s.stripRows - 1) * s.strideH + (s.setRows - 1) * s.dilationH + 1);
-    const double multicast = double(std::max<int64_t>(1, std::min(s.stacks, ceilDiv(s.tileKernels, p))));
+    const double setInRows =
+        double((s.stripRows - 1) * s.strideH + (s.setRows - 1) * s.dilationH + 1);
+    const double multicast =
+        double(std::max<int64_t>(1, std::min(s.stacks, ceilDiv(s.tileKernels, p))));
     const double ifmapGlbReads =
         ifmapSpadWrites * setInRows / double(s.setRows * s.stripRows) / multicast;
     const double filterGlbReads = weights * double(s.images * strips);
@@ -437,6 +458,8 @@ class EyerissModel final : public CostModel {
 
 }  // namespace
 
-std::unique_ptr<CostModel> makeEyerissModel() { return std::make_unique<EyerissModel>(); }
+std::unique_ptr<CostModel> makeEyerissModel() {
+  return std::make_unique<EyerissModel>();
+}
 
 }  // namespace analects

@@ -1,16 +1,20 @@
 // EyerissSchedule: tile extents, the work of one step (closed form per tile), the step and pass
 // expansions the RTL controller runs, the step-by-step replay, and the closed-form timing.
 // Formulas: costmodel/docs/eyeriss.md (section names in brackets below).
-#include <algorithm>
-
 #include "analects/costmodel/eyeriss_schedule.h"
+
+#include <algorithm>
 
 namespace analects {
 
 namespace {
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }  // a >= 0, b > 0
-int64_t floorDiv(int64_t a, int64_t b) {                            // any a, b > 0
+// a >= 0, b > 0
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
+// any a, b > 0
+int64_t floorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
@@ -33,14 +37,37 @@ int64_t EyerissSchedule::outRowsAt(int64_t et) const {
 int64_t EyerissSchedule::inRowFirstAt(int64_t et) const {
   return std::clamp<int64_t>(et * tileRows * strideH - padTop, 0, H);
 }
+namespace {
+
+// Input rows the tap rows of output rows [y0, y1) touch, when strideH >= effR (no two output
+// rows share an input row): tap r of output row y is row y*strideH - padTop + r*dilationH.
+int64_t tapRows(const EyerissSchedule& s, int64_t y0, int64_t y1) {
+  int64_t n = 0;
+  for (int64_t r = 0; r < s.R; ++r) {
+    const int64_t off = r * s.dilationH - s.padTop;
+    const int64_t lo = std::max(y0, -floorDiv(off, s.strideH));               // row >= 0
+    const int64_t hi = std::min(y1, floorDiv(s.H - 1 - off, s.strideH) + 1);  // row < H
+    n += std::max<int64_t>(0, hi - lo);
+  }
+  return n;
+}
+
+}  // namespace
+
 int64_t EyerissSchedule::inRowsAt(int64_t et) const {
-  // Window of output rows [et*tileRows, +outRows): padded rows lo .. lo + span - 1.
+  if (strideH >= effR()) return tapRows(*this, et * tileRows, et * tileRows + outRowsAt(et));
+  // Windows overlap: the contiguous span of padded rows lo .. hi - 1, clipped to [0, H).
   const int64_t lo = et * tileRows * strideH - padTop;
   const int64_t hi = lo + (outRowsAt(et) - 1) * strideH + effR();
   return std::max<int64_t>(0, std::min(H, hi) - std::max<int64_t>(0, lo));
 }
 
+int64_t EyerissSchedule::inRowsMax(int64_t outRows) const {
+  return std::min(H, strideH >= effR() ? outRows * R : (outRows - 1) * strideH + effR());
+}
+
 int64_t EyerissSchedule::inRowsTotal() const {
+  if (strideH >= effR()) return tapRows(*this, 0, P);  // the same for every row tiling
   // Full tiles e < rowTiles-1 have windows [lo_e, lo_e + F), lo_e = e*T - pad, clipped to
   // [0, H); the sum splits into arithmetic series where the clipping is constant.
   const int64_t T = tileRows * strideH, F = (tileRows - 1) * strideH + effR(), a = padTop;
@@ -67,32 +94,61 @@ int64_t EyerissSchedule::inRowsTotal() const {
 // last pE = K' - (kbG-1)*p kernels); stacks take consecutive blocks, one pass group each.
 // Channel blocks likewise (cb = ceil(C'/q), last qE), `chain` per pass group. A pass lasts
 // (Q+1)*S*pMax*qMax + h*chain + pMax, and sum_passes pMax*qMax = sumP * sumQ factorizes.
-EyerissSchedule::TileWork EyerissSchedule::tileWork(int64_t g, int64_t k, int64_t c,
-                                                    int64_t outRows) const {
-  const int64_t p = kernelsPerPe, q = channelsPerPe;
-  const int64_t kbG = ceilDiv(k, p), pE = k - (kbG - 1) * p, kb = g * kbG;
-  const int64_t cb = ceilDiv(c, q), qE = c - (cb - 1) * q;
-  const int64_t kgN = ceilDiv(kb, stacks), kLast = kb - (kgN - 1) * stacks;
-  const int64_t cgN = ceilDiv(cb, chain), cLast = cb - (cgN - 1) * chain;
-  int64_t sumP;
+namespace {
+
+// The unit side of a tile's passes: units are (strip, group, kernel block) strip-major, i.e.
+// `periods` = strips x groups repetitions of kbG blocks (the last one pE kernels). It gives the
+// number of unit groups (one unit per stack) and the sum of their pMax. The channel side
+// (channel groups, sum of qMax) likewise. A tile's work is their product with the folds, so the
+// closed form evaluates each side once per extent.
+struct PassSide {
+  int64_t groups = 0, sumMax = 0;
+};
+
+PassSide unitSide(const EyerissSchedule& s, int64_t periods, int64_t k) {
+  const int64_t p = s.kernelsPerPe;
+  const int64_t kbG = ceilDiv(k, p), pE = k - (kbG - 1) * p, units = periods * kbG;
+  PassSide side;
+  side.groups = ceilDiv(units, s.stacks);
+  const int64_t last = units - (side.groups - 1) * s.stacks;
   if (pE == p) {
-    sumP = kgN * p;
+    side.sumMax = side.groups * p;
   } else if (kbG == 1) {
-    sumP = kgN * pE;  // every block is the short one
-  } else if (stacks == 1) {
-    sumP = g * ((kbG - 1) * p + pE);
+    side.sumMax = side.groups * pE;  // every block is the short one
+  } else if (s.stacks == 1) {
+    side.sumMax = periods * ((kbG - 1) * p + pE);
   } else {
     // Two consecutive blocks are never both short (kbG >= 2), so only a lone last block is.
-    sumP = kgN * p - (kLast == 1 ? p - pE : 0);
+    side.sumMax = side.groups * p - (last == 1 ? p - pE : 0);
   }
-  const int64_t sumQ = cgN * q - (cLast == 1 ? q - qE : 0);
-  const int64_t reps = ceilDiv(outRows, stripRows) * rFolds;
-  TileWork w;
-  w.passes = reps * kgN * cgN;
-  w.macCycles = reps * Q * S * sumP * sumQ;
-  w.spadLoadCycles = reps * S * sumP * sumQ;
-  w.drainCycles = reps * cgN * (kgN * setRows * chain + sumP);
+  return side;
+}
+
+PassSide channelSide(const EyerissSchedule& s, int64_t c) {
+  const int64_t q = s.channelsPerPe;
+  const int64_t cb = ceilDiv(c, q), qE = c - (cb - 1) * q;
+  PassSide side;
+  side.groups = ceilDiv(cb, s.chain);
+  const int64_t cLast = cb - (side.groups - 1) * s.chain;
+  side.sumMax = side.groups * q - (cLast == 1 ? q - qE : 0);
+  return side;
+}
+
+EyerissSchedule::TileWork tileWorkOf(const EyerissSchedule& s, PassSide u, PassSide c) {
+  EyerissSchedule::TileWork w;
+  w.passes = s.rFolds * u.groups * c.groups;
+  w.macCycles = s.rFolds * s.Q * s.S * u.sumMax * c.sumMax;
+  w.spadLoadCycles = s.rFolds * s.S * u.sumMax * c.sumMax;
+  w.drainCycles = s.rFolds * c.groups * (u.groups * s.setRows * s.chain + u.sumMax);
   return w;
+}
+
+}  // namespace
+
+EyerissSchedule::TileWork EyerissSchedule::tileWork(int64_t g, int64_t k, int64_t c,
+                                                    int64_t outRows) const {
+  return tileWorkOf(*this, unitSide(*this, g * ceilDiv(outRows, stripRows), k),
+                    channelSide(*this, c));
 }
 
 // ---- Expansions (what the controller executes) -----------------------------------------------
@@ -114,8 +170,8 @@ std::vector<EyerissSchedule::Step> EyerissSchedule::expandSteps() const {
             // A tile is fetched when it differs from the one the previous step used.
             bool first = steps.empty();
             const Step* prev = first ? nullptr : &steps.back();
-            bool newFilter = first || prev->groupTile != gt || prev->kernelTile != kt ||
-                             prev->channelTile != ct;
+            bool newFilter =
+                first || prev->groupTile != gt || prev->kernelTile != kt || prev->channelTile != ct;
             bool newIfmap = first || prev->groupTile != gt || prev->image != n ||
                             prev->rowTile != et || prev->channelTile != ct;
             if (newFilter) st.filterBytes = st.groups * st.kernels * st.channels * R * S;
@@ -128,33 +184,43 @@ std::vector<EyerissSchedule::Step> EyerissSchedule::expandSteps() const {
   return steps;
 }
 
+int64_t EyerissSchedule::unitCount(const Step& st) const {
+  return ceilDiv(st.outRows, stripRows) * st.groups * ceilDiv(st.kernels, kernelsPerPe);
+}
+
+EyerissSchedule::Unit EyerissSchedule::unitAt(const Step& st, int64_t unit) const {
+  const int64_t kbG = ceilDiv(st.kernels, kernelsPerPe);
+  Unit u;
+  u.block = unit % kbG;
+  u.group = unit / kbG % st.groups;
+  u.strip = unit / kbG / st.groups;
+  u.outRows = std::min(stripRows, st.outRows - u.strip * stripRows);
+  u.kernels = std::min(kernelsPerPe, st.kernels - u.block * kernelsPerPe);
+  return u;
+}
+
 std::vector<EyerissSchedule::Pass> EyerissSchedule::expandPasses(const Step& st) const {
-  const int64_t p = kernelsPerPe, q = channelsPerPe;
-  const int64_t kbG = ceilDiv(st.kernels, p), kb = st.groups * kbG;
-  const int64_t cb = ceilDiv(st.channels, q);
+  const int64_t q = channelsPerPe, units = unitCount(st), cb = ceilDiv(st.channels, q);
   std::vector<Pass> passes;
-  for (int64_t strip = 0; strip * stripRows < st.outRows; ++strip)
-    for (int64_t kg = 0; kg * stacks < kb; ++kg)
-      for (int64_t cg = 0; cg * chain < cb; ++cg)
-        for (int64_t rf = 0; rf < rFolds; ++rf) {
-          Pass ps;
-          ps.strip = strip, ps.kernelGroup = kg, ps.channelGroup = cg, ps.rFold = rf;
-          ps.stripRowsActive = std::min(stripRows, st.outRows - strip * stripRows);
-          ps.filterRowsActive = std::min(setRows, R - rf * setRows);
-          for (int64_t b = kg * stacks; b < std::min(kb, (kg + 1) * stacks); ++b) {
-            int64_t inGroup = b % kbG;  // block index inside its group
-            ps.maxKernels = std::max(ps.maxKernels, std::min(p, st.kernels - inGroup * p));
-            ++ps.stacksActive;
-          }
-          for (int64_t b = cg * chain; b < std::min(cb, (cg + 1) * chain); ++b) {
-            ps.maxChannels = std::max(ps.maxChannels, std::min(q, st.channels - b * q));
-            ++ps.chainActive;
-          }
-          ps.spadLoadCycles = S * ps.maxKernels * ps.maxChannels;
-          ps.macCycles = Q * S * ps.maxKernels * ps.maxChannels;
-          ps.drainCycles = setRows * chain + ps.maxKernels;
-          passes.push_back(ps);
+  for (int64_t ug = 0; ug * stacks < units; ++ug)
+    for (int64_t cg = 0; cg * chain < cb; ++cg)
+      for (int64_t rf = 0; rf < rFolds; ++rf) {
+        Pass ps;
+        ps.unitGroup = ug, ps.channelGroup = cg, ps.rFold = rf;
+        ps.filterRowsActive = std::min(setRows, R - rf * setRows);
+        for (int64_t u = ug * stacks; u < std::min(units, (ug + 1) * stacks); ++u) {
+          ps.maxKernels = std::max(ps.maxKernels, unitAt(st, u).kernels);
+          ++ps.stacksActive;
         }
+        for (int64_t b = cg * chain; b < std::min(cb, (cg + 1) * chain); ++b) {
+          ps.maxChannels = std::max(ps.maxChannels, std::min(q, st.channels - b * q));
+          ++ps.chainActive;
+        }
+        ps.spadLoadCycles = S * ps.maxKernels * ps.maxChannels;
+        ps.macCycles = Q * S * ps.maxKernels * ps.maxChannels;
+        ps.drainCycles = setRows * chain + ps.maxKernels;
+        passes.push_back(ps);
+      }
   return passes;
 }
 
@@ -204,9 +270,13 @@ struct Classes {
   void add(int64_t v, int64_t c) { value[n] = v, count[n] = c, ++n; }
 };
 
-void loopClasses(int64_t radix, Classes& c) {
-  if (radix <= 3) {
+// 0, interior, next-to-last, last. When the last tile is as large as the others, the
+// next-to-last index behaves like the interior ones and joins them.
+void loopClasses(int64_t radix, bool evenLast, Classes& c) {
+  if (radix <= 2 || (radix == 3 && !evenLast)) {
     for (int64_t v = 0; v < radix; ++v) c.add(v, 1);
+  } else if (evenLast) {
+    c.add(0, 1), c.add(1, radix - 2), c.add(radix - 1, 1);
   } else {
     c.add(0, 1), c.add(1, radix - 3), c.add(radix - 2, 1), c.add(radix - 1, 1);
   }
@@ -215,12 +285,14 @@ void loopClasses(int64_t radix, Classes& c) {
 }  // namespace
 
 bool EyerissSchedule::rowTileInterior(int64_t& first, int64_t& last) const {
-  // Interior row tile v: 1 <= v <= rowTiles-3 and tiles v, v+1 are full, unclipped windows.
+  // Interior row tile v: 1 <= v <= rowTiles-2, not last, and tiles v, v+1 are full (tileRows
+  // output rows), unclipped windows.
   const int64_t T = tileRows * strideH, F = (tileRows - 1) * strideH + effR();
-  const int64_t top = ceilDiv(padTop, T);                  // first tile with lo >= 0
-  const int64_t bottom = floorDiv(H + padTop - F, T);      // last tile with lo + F <= H
+  const int64_t top = ceilDiv(padTop, T);              // first tile with lo >= 0
+  const int64_t bottom = floorDiv(H + padTop - F, T);  // last tile with lo + F <= H
+  const bool lastFull = outRowsAt(rowTiles - 1) == tileRows;
   first = std::max<int64_t>(1, top);
-  last = std::min(rowTiles - 3, bottom - 1);
+  last = std::min(rowTiles - (lastFull ? 2 : 3), bottom - 1);
   return first <= last;
 }
 
@@ -241,7 +313,9 @@ struct CeilDivider {
       for (shift = 0; (int64_t(1) << shift) < d; ++shift) {
       }
   }
-  int64_t operator()(int64_t n) const { return shift >= 0 ? (n + d - 1) >> shift : (n + d - 1) / d; }
+  int64_t operator()(int64_t n) const {
+    return shift >= 0 ? (n + d - 1) >> shift : (n + d - 1) / d;
+  }
 };
 
 }  // namespace
@@ -251,11 +325,16 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   // Loops: 0 gt, 1 kt, 2 n, 3 et, 4 ct.
   const int64_t radix[5] = {s.groupTiles, s.kernelTiles, s.images, s.rowTiles, s.channelTiles};
   Classes cls[5];
-  for (int d : {0, 1, 2, 4}) loopClasses(radix[d], cls[d]);
+  loopClasses(radix[0], s.groups % s.tileGroups == 0, cls[0]);
+  loopClasses(radix[1], s.groupKernels % s.tileKernels == 0, cls[1]);
+  loopClasses(radix[2], true, cls[2]);
+  loopClasses(radix[4], s.groupChannels % s.tileChannels == 0, cls[4]);
   {
     int64_t first, last;
-    if (s.rowTileClasses() > Classes::kMax) return t;  // the mapper never builds such a tiling
-    if (s.rowTileInterior(first, last)) {
+    const bool interior = s.rowTileInterior(first, last);
+    if (s.rowTiles - (interior ? last - first : 0) > Classes::kMax)
+      return t;  // the mapper never builds such a tiling
+    if (interior) {
       for (int64_t v = 0; v < first; ++v) cls[3].add(v, 1);
       cls[3].add(first, last - first + 1);
       for (int64_t v = last + 1; v < s.rowTiles; ++v) cls[3].add(v, 1);
@@ -267,18 +346,23 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   // Indices before a class are never last, so they have full extents; restarted loops are at
   // index 0 (next step) or at their last index (previous step).
   struct Extent {
-    int64_t own, next;  // groups / kernels / channels / output rows
+    int64_t own, next;      // groups / kernels / channels / output rows
     int64_t inOwn, inNext;  // row tiles: input rows fetched
     bool first, last;
   };
   Extent ext[5][Classes::kMax];
   auto size = [&](int d, int64_t v) {
     switch (d) {
-      case 0: return s.groupsAt(v);
-      case 1: return s.kernelsAt(v);
-      case 3: return s.outRowsAt(v);
-      case 4: return s.channelsAt(v);
-      default: return int64_t(1);
+      case 0:
+        return s.groupsAt(v);
+      case 1:
+        return s.kernelsAt(v);
+      case 3:
+        return s.outRowsAt(v);
+      case 4:
+        return s.channelsAt(v);
+      default:
+        return int64_t(1);
     }
   };
   int64_t full[5] = {}, lastSize[5] = {};  // extents at index 0 and at the last index
@@ -299,12 +383,25 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   const CeilDivider dma(s.dramBytesPerCycle);
   auto read = [&](int64_t bytes) { return bytes == 0 ? 0 : s.dramLatency + dma(bytes); };
 
-  // Work of a step depends only on which of (gt, kt, et, ct) is the last index.
+  // Work of a step depends only on which of (gt, kt, et, ct) is the last index: its unit side
+  // on (gt, kt, et), its channel side on ct.
+  PassSide uSide[8], cSide[2];
+  for (int key = 0; key < 8; ++key) {  // bits: last group tile, last kernel tile, last row tile
+    const bool sameAsFull = (!(key & 1) || lastSize[0] == full[0]) &&
+                            (!(key & 2) || lastSize[1] == full[1]) &&
+                            (!(key & 4) || lastSize[3] == full[3]);
+    const int64_t strips = ceilDiv(key & 4 ? lastSize[3] : full[3], s.stripRows);
+    uSide[key] = key && sameAsFull ? uSide[0]
+                                   : unitSide(s, (key & 1 ? lastSize[0] : full[0]) * strips,
+                                              key & 2 ? lastSize[1] : full[1]);
+  }
+  cSide[0] = channelSide(s, full[4]);
+  cSide[1] = lastSize[4] == full[4] ? cSide[0] : channelSide(s, lastSize[4]);
   EyerissSchedule::TileWork work[16];
-  bool haveWork[16] = {};
+  for (int key = 0; key < 16; ++key) work[key] = tileWorkOf(s, uSide[key & 7], cSide[key >> 3]);
 
-  const int64_t loadFirst = size(0, 0) * size(1, 0) * size(4, 0) * RS +
-                            size(0, 0) * size(4, 0) * inFirst * s.W;
+  const int64_t loadFirst =
+      size(0, 0) * size(1, 0) * size(4, 0) * RS + size(0, 0) * size(4, 0) * inFirst * s.W;
   t.firstLoadCycles = read(loadFirst);
   t.dramReadBytes = loadFirst;
   int64_t sum = 0;
@@ -314,10 +411,6 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
     int64_t mult = 1;
     for (int d = 0; d < 5; ++d) e[d] = &ext[d][idx[d]], mult *= cls[d].count[idx[d]];
     const int key = e[0]->last | e[1]->last << 1 | e[3]->last << 2 | e[4]->last << 3;
-    if (!haveWork[key]) {
-      work[key] = s.tileWork(e[0]->own, e[1]->own, e[4]->own, e[3]->own);
-      haveWork[key] = true;
-    }
     const EyerissSchedule::TileWork& w = work[key];
 
     // Next step: the innermost loop not at its last index advances, inner ones restart.

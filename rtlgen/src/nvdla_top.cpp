@@ -67,13 +67,17 @@ module @TOP@ (
   output wire [63:0] cycle_count,
   output wire [31:0] desc_pops,
   output wire [31:0] stall_cycles,
-  // DRAM read port: 2-D requests, then a byte stream of @B@ bytes per beat.
+  // DRAM read port: 4-D requests (n3 x n2 x n1 chunks), then a byte stream of @B@ bytes per beat.
   output wire        rd_req_valid,
   input  wire        rd_req_ready,
   output wire [31:0] rd_req_addr,
-  output wire [31:0] rd_req_row_bytes,
-  output wire [31:0] rd_req_rows,
-  output wire [31:0] rd_req_stride,
+  output wire [31:0] rd_req_bytes,
+  output wire [15:0] rd_req_n1,
+  output wire [15:0] rd_req_n2,
+  output wire [15:0] rd_req_n3,
+  output wire [31:0] rd_req_s1,
+  output wire [31:0] rd_req_s2,
+  output wire [31:0] rd_req_s3,
   output wire        rd_req_last,
   input  wire        rd_valid,
   input  wire [63:0] rd_data,
@@ -126,43 +130,38 @@ module @TOP@ (
     .clk(clk), .rst_n(rst_n), .push(push), .wdata(staged), .pop(pop),
     .valid(dq_valid), .rdata(dq), .pops(desc_pops));
 
-  wire [15:0]        cbn     = layer[32*@R_CBN@ +: 16];
   wire [15:0]        kr      = layer[32*@R_R@ +: 16];
   wire [15:0]        ks      = layer[32*@R_S@ +: 16];
-  wire [15:0]        oq      = layer[32*@R_Q@ +: 16];
   wire signed [31:0] in_h    = layer[32*@R_H@ +: 32];
   wire signed [31:0] in_w    = layer[32*@R_W@ +: 32];
   wire [15:0]        sh      = layer[32*@R_SH@ +: 16];
   wire [15:0]        sw      = layer[32*@R_SW@ +: 16];
   wire [15:0]        dh      = layer[32*@R_DH@ +: 16];
   wire [15:0]        dw      = layer[32*@R_DW@ +: 16];
-  wire signed [31:0] w0      = layer[32*@R_W0@ +: 32];
-  wire [DAW-1:0]     pstride = layer[32*@R_PSTRIDE@ +: DAW];
-  wire [DAW-1:0]     rstride = layer[32*@R_RSTRIDE@ +: DAW];
-  wire [DAW-1:0]     qstride = layer[32*@R_QSTRIDE@ +: DAW];
-  wire [DAW-1:0]     sstride = layer[32*@R_SSTRIDE@ +: DAW];
   wire [4:0]         shift   = layer[32*@R_SHIFT@ +: 5];
   wire               relu    = layer[32*@R_RELU@];
   wire [31:0]        steps   = layer[32*@R_STEPS@ +: 32];
+  wire [31:0]        stride1 = layer[32*@R_S1@ +: 32];
+  wire [31:0]        stride2 = layer[32*@R_S2@ +: 32];
+  wire [31:0]        stride3 = layer[32*@R_S3@ +: 32];
 
   // Steps in flight: the step loaded last computes next, the step computing stores next.
-  reg [191:0] cp_desc_q;  // descriptor words 11..13
-  reg [63:0]  st_desc_q;  // descriptor word 13
+  reg [383:0] cp_desc_q;  // descriptor words 11..16
+  reg [64:0]  st_desc_q;  // {accumulator half, word 16}
   always @(posedge clk) begin
-    if (advance) st_desc_q <= cp_desc_q[128 +: 64];
-    if (pop)     cp_desc_q <= dq[64*11 +: 192];
+    if (advance) st_desc_q <= {cp_desc_q[177], cp_desc_q[320 +: 64]};
+    if (pop)     cp_desc_q <= dq[64*11 +: 384];
   end
 
   // ---------------------------------------------------------------- controller
-  wire ld_start, cp_start, st_start, cp_bank, st_bank;
+  wire ld_start, cp_start, st_start;
   wire ld_busy, ld_last, cp_busy, cp_last, st_busy, st_last;
   analects_ctrl u_ctrl (
     .clk(clk), .rst_n(rst_n), .start(start), .steps(steps),
     .dq_valid(dq_valid), .dq_loads(dq[128 +: 3] != 3'd0), .pop(pop), .advance(advance),
     .ld_busy(ld_busy), .ld_last(ld_last), .cp_busy(cp_busy), .cp_last(cp_last),
-    .st_busy(st_busy), .st_last(st_last), .wr_ack(wr_ack),
-    .ld_start(ld_start), .cp_start(cp_start), .st_start(st_start),
-    .cp_bank(cp_bank), .st_bank(st_bank),
+    .st_busy(st_busy), .st_last(st_last), .st_has(st_desc_q[32 +: 32] != 32'd0),
+    .wr_ack(wr_ack), .ld_start(ld_start), .cp_start(cp_start), .st_start(st_start),
     .busy(busy), .done(done), .cycles(cycle_count), .stalls(stall_cycles));
 
   // ---------------------------------------------------------------- load: DRAM -> CBUF
@@ -180,9 +179,11 @@ module @TOP@ (
     .clk(clk), .rst_n(rst_n), .start(ld_start),
     .nreq(dq[128 +: 3]), .reqs(dq[192 +: 512]), .in_bytes(dq[0 +: 32]), .w_bytes(dq[32 +: 32]),
     .in_dst(dq[64 +: DAW]), .w_dst(dq[96 +: WAW]),
+    .stride1(stride1), .stride2(stride2), .stride3(stride3),
     .rd_req_valid(rd_req_valid), .rd_req_ready(rd_req_ready), .rd_req_addr(rd_req_addr),
-    .rd_req_row_bytes(rd_req_row_bytes), .rd_req_rows(rd_req_rows),
-    .rd_req_stride(rd_req_stride), .rd_req_last(rd_req_last),
+    .rd_req_bytes(rd_req_bytes), .rd_req_n1(rd_req_n1), .rd_req_n2(rd_req_n2),
+    .rd_req_n3(rd_req_n3), .rd_req_s1(rd_req_s1), .rd_req_s2(rd_req_s2),
+    .rd_req_s3(rd_req_s3), .rd_req_last(rd_req_last),
     .rd_valid(rd_valid), .rd_data(rd_data[8*DRAM_BYTES-1:0]),
     .d_we(d_we), .d_waddr(d_waddr), .d_wdata(d_wdata),
     .w_we(w_we), .w_waddr(w_waddr), .w_wdata(w_wdata),
@@ -196,11 +197,13 @@ module @TOP@ (
   wire [PW-1:0]  seq_pix;
   analects_seq #(.DAW(DAW), .WAW(WAW), .PW(PW)) u_seq (
     .clk(clk), .rst_n(rst_n), .start(cp_start),
-    .cbn(cbn), .rn(kr), .sn(ks), .qn(oq), .sh(sh), .sw(sw), .dh(dh), .dw(dw),
-    .in_h(in_h), .in_w(in_w), .w0(w0),
-    .pstride(pstride), .rstride(rstride), .qstride(qstride), .sstride(sstride),
-    .rows(cp_desc_q[96 +: 16]), .data_base(cp_desc_q[0 +: DAW]), .w_base(cp_desc_q[32 +: WAW]),
-    .h0(cp_desc_q[64 +: 32]), .bank(cp_bank),
+    .rn(kr), .sn(ks), .sh(sh), .sw(sw), .dh(dh), .dw(dw), .in_h(in_h), .in_w(in_w),
+    .data_base(cp_desc_q[0 +: DAW]), .w_base(cp_desc_q[32 +: WAW]),
+    .h0(cp_desc_q[64 +: 32]), .w0(cp_desc_q[96 +: 32]),
+    .rows(cp_desc_q[128 +: 16]), .cols(cp_desc_q[144 +: 16]), .blocks(cp_desc_q[160 +: 16]),
+    .accumulate(cp_desc_q[176]), .bank(cp_desc_q[177]),
+    .row_stride(cp_desc_q[192 +: DAW]), .tap_stride(cp_desc_q[224 +: DAW]),
+    .col_stride(cp_desc_q[256 +: DAW]), .s_stride(cp_desc_q[288 +: DAW]),
     .issue(seq_issue), .d_addr(seq_d_addr), .w_addr(seq_w_addr), .pad_ok(seq_pad_ok),
     .pix(seq_pix), .first(seq_first), .acc_bank(seq_bank), .busy(cp_busy), .last(cp_last));
 
@@ -251,7 +254,7 @@ module @TOP@ (
   analects_dma_wr #(.ATOM_K(ATOM_K), .OUT_BYTES(OUT_BYTES), .INB(DRAM_BYTES), .SUBS(ACC_BANKS),
                     .RW(ACC_RW), .PIPE_DEPTH(PIPE_DEPTH)) u_store (
     .clk(clk), .rst_n(rst_n), .start(st_start),
-    .out_addr(st_desc_q[0 +: 32]), .pixels(st_desc_q[32 +: 32]), .bank(st_bank),
+    .out_addr(st_desc_q[0 +: 32]), .pixels(st_desc_q[32 +: 32]), .bank(st_desc_q[64]),
     .shift(shift), .relu(relu),
     .s_re(st_s_re), .s_bank(st_s_bank), .s_row(st_s_row), .s_rdata(st_s_rdata),
     .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_addr(wr_addr), .wr_data(st_wr_data),
@@ -299,24 +302,20 @@ std::string topVerilog(const ArrayConfig& config) {
   set("WORDS", kDescWords);
   set("DESCDEPTH", p.descDepth);
   set("DESCLDEPTH", log2Of(p.descDepth));
-  set("R_CBN", kRegChannelBlocks);
   set("R_R", kRegR);
   set("R_S", kRegS);
-  set("R_Q", kRegQ);
   set("R_H", kRegH);
   set("R_W", kRegW);
   set("R_SH", kRegStrideH);
   set("R_SW", kRegStrideW);
   set("R_DH", kRegDilationH);
   set("R_DW", kRegDilationW);
-  set("R_W0", kRegW0);
-  set("R_PSTRIDE", kRegRowStride);
-  set("R_RSTRIDE", kRegTapStride);
-  set("R_QSTRIDE", kRegColStride);
-  set("R_SSTRIDE", kRegSStride);
   set("R_SHIFT", kRegShift);
   set("R_RELU", kRegRelu);
   set("R_STEPS", kRegSteps);
+  set("R_S1", kRegDmaStride1);
+  set("R_S2", kRegDmaStride2);
+  set("R_S3", kRegDmaStride3);
 
   if (p.pipelineDepth > 4) {
     v["PSUM_DELAY"] = fmt::format(
@@ -332,11 +331,8 @@ std::string topVerilog(const ArrayConfig& config) {
                                  : "  assign wr_data = st_wr_data;\n";
 
   Unused u;
-  for (auto reg : {kRegChannelBlocks, kRegR, kRegS, kRegQ, kRegStrideH, kRegStrideW,
-                   kRegDilationH, kRegDilationW})
+  for (auto reg : {kRegR, kRegS, kRegStrideH, kRegStrideW, kRegDilationH, kRegDilationW})
     u.add("layer", 32 * reg + 16, 32 * reg + 32);
-  for (auto reg : {kRegRowStride, kRegTapStride, kRegColStride, kRegSStride})
-    u.add("layer", 32 * reg + daw, 32 * reg + 32);
   u.add("layer", 32 * kRegShift + 5, 32 * kRegShift + 32);
   u.add("layer", 32 * kRegRelu + 1, 32 * kRegRelu + 32);
   u.add("dq", 64 + daw, 96);
@@ -344,7 +340,12 @@ std::string topVerilog(const ArrayConfig& config) {
   u.add("dq", 131, 192);
   u.add("cp_desc_q", daw, 32);
   u.add("cp_desc_q", 32 + waw, 64);
-  u.add("cp_desc_q", 112, 128);
+  u.add("cp_desc_q", 178, 192);
+  for (int word = 14; word <= 15; ++word)
+    for (int half = 0; half < 2; ++half) {
+      const int lo = 64 * (word - 11) + 32 * half;
+      u.add("cp_desc_q", lo + daw, lo + 32);
+    }
   if (p.dramBytes < 8) u.add("rd_data", 8 * int(p.dramBytes), 64);
   std::string unused;
   for (size_t i = 0; i < u.slices.size(); ++i)

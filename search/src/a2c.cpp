@@ -24,7 +24,7 @@ struct A2cConfig {
 
 SearchResult runA2c(const Problem& problem, const SearchOptions& options) {
   Params params(options.params, "a2c");
-  ReinforceConfig cfg = ReinforceConfig::read(params);
+  ReinforceConfig cfg = ReinforceConfig::read(params, false);
   A2cConfig ac;
   ac.valueCoef = params.real("value_coef", ac.valueCoef);
   ac.entropyCoef = params.real("entropy_coef", ac.entropyCoef);
@@ -93,8 +93,8 @@ SearchResult runA2c(const Problem& problem, const SearchOptions& options) {
       auto grad = [&](auto probs, auto logProbs, auto&& out, int action) {
         float entropy = -(probs.array() * logProbs.array()).sum();
         // policy: A (p - onehot); entropy bonus: beta p (log p + H)
-        out = a * probs + float(ac.entropyCoef) *
-                              (probs.array() * (logProbs.array() + entropy)).matrix();
+        out = a * probs +
+              float(ac.entropyCoef) * (probs.array() * (logProbs.array() + entropy)).matrix();
         out(action) -= a;
       };
       grad(net.peProbs(t), net.peLogProbs(t), dPe.col(t), actPe[size_t(t)]);

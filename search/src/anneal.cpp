@@ -64,8 +64,7 @@ SearchResult runAnneal(const Problem& problem, const SearchOptions& options) {
 }  // namespace
 
 SearchAlgorithmInfo annealAlgorithm() {
-  return {"anneal", "simulated annealing with restarts from the best design (baseline)",
-          runAnneal};
+  return {"anneal", "simulated annealing with restarts from the best design (baseline)", runAnneal};
 }
 
 }  // namespace analects::search

@@ -23,9 +23,9 @@ namespace {
 struct GaStageConfig {
   int population = 20;
   int parents = 8;
-  int mutations = 3;     // budget-checked mutation attempts per child
-  int maxStep = 2;       // a mutation moves a level by 1..maxStep up or down
-  double swapProb = 0.2; // chance a child swaps one knob between two of its layers
+  int mutations = 3;      // budget-checked mutation attempts per child
+  int maxStep = 2;        // a mutation moves a level by 1..maxStep up or down
+  double swapProb = 0.2;  // chance a child swaps one knob between two of its layers
   int elite = 1;
   double rlShare = 2.0 / 3.0;
 
@@ -41,9 +41,10 @@ struct GaStageConfig {
     if (c.population < 2 || c.parents < 1 || c.parents > c.population || c.elite < 0 ||
         c.elite >= c.population || c.mutations < 0 || c.maxStep < 1 || c.rlShare < 0 ||
         c.rlShare > 1)
-      throw SearchError("confuciux: need population >= 2, 1 <= parents <= population, "
-                        "0 <= elite < population, mutations >= 0, max_step >= 1, "
-                        "rl_share in [0, 1]");
+      throw SearchError(
+          "confuciux: need population >= 2, 1 <= parents <= population, "
+          "0 <= elite < population, mutations >= 0, max_step >= 1, "
+          "rl_share in [0, 1]");
     return c;
   }
 };

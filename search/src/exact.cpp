@@ -40,7 +40,9 @@ bool solveLayerSequential(const Problem& pb, const ExactOptions& opt, Design& be
                           std::vector<TradeoffPoint>& curve) {
   const int np = pb.peLevelCount(), nb = pb.bufferLevelCount();
   const size_t L = pb.layers();
-  auto at = [&](size_t l, int p, int b) { return (l * size_t(np) + size_t(p)) * size_t(nb) + size_t(b); };
+  auto at = [&](size_t l, int p, int b) {
+    return (l * size_t(np) + size_t(p)) * size_t(nb) + size_t(b);
+  };
   std::vector<double> bestTerm(L * size_t(np * nb), kInf);
   std::vector<LayerLevels> arg(bestTerm.size());
   for (size_t l = 0; l < L; ++l)
@@ -48,8 +50,10 @@ bool solveLayerSequential(const Problem& pb, const ExactOptions& opt, Design& be
       for (int b = 0; b < nb; ++b) {
         double t = kInf;
         LayerLevels a{p, b};
-        if (p > 0 && bestTerm[at(l, p - 1, b)] < t) t = bestTerm[at(l, p - 1, b)], a = arg[at(l, p - 1, b)];
-        if (b > 0 && bestTerm[at(l, p, b - 1)] < t) t = bestTerm[at(l, p, b - 1)], a = arg[at(l, p, b - 1)];
+        if (p > 0 && bestTerm[at(l, p - 1, b)] < t)
+          t = bestTerm[at(l, p - 1, b)], a = arg[at(l, p - 1, b)];
+        if (b > 0 && bestTerm[at(l, p, b - 1)] < t)
+          t = bestTerm[at(l, p, b - 1)], a = arg[at(l, p, b - 1)];
         if (pb.pointFeasible(l, p, b) && pb.objectiveTerm(l, p, b) < t)
           t = pb.objectiveTerm(l, p, b), a = LayerLevels{p, b};
         bestTerm[at(l, p, b)] = t;
@@ -108,26 +112,36 @@ bool solveKnapsack(const Problem& pb, const ExactOptions& opt, Design& best,
     for (const auto& o : all)
       if (o.o < last) options[l].push_back(o), last = o.o;  // drop dominated options
   }
+  // Each layer: the frontier shifted by each option is already sorted and Pareto; merging
+  // them pairwise with a sweep keeps the step linear in the frontier size.
+  auto less = [](const Node& a, const Node& b) { return a.c < b.c || (a.c == b.c && a.o < b.o); };
   std::vector<std::vector<Node>> frontier(L + 1);
   frontier[0].push_back({0, 0, -1, -1});
-  std::vector<Node> cand;
+  std::vector<Node> merged, shifted, swept;
   for (size_t l = 0; l < L; ++l) {
-    cand.clear();
     const auto& F = frontier[l];
-    for (int i = 0; i < int(F.size()); ++i)
-      for (int j = 0; j < int(options[l].size()); ++j) {
-        double c = F[size_t(i)].c + options[l][size_t(j)].c;
-        if (c > limit) break;  // options are sorted by c
-        cand.push_back({c, F[size_t(i)].o + options[l][size_t(j)].o, i, j});
+    merged.clear();
+    for (int j = 0; j < int(options[l].size()); ++j) {
+      const Option& op = options[l][size_t(j)];
+      shifted.clear();
+      for (int i = 0; i < int(F.size()); ++i) {
+        double c = F[size_t(i)].c + op.c;
+        if (c > limit) break;  // the frontier is sorted by c
+        shifted.push_back({c, F[size_t(i)].o + op.o, i, j});
       }
-    std::sort(cand.begin(), cand.end(), [](const Node& a, const Node& b) {
-      return a.c < b.c || (a.c == b.c && a.o < b.o);
-    });
-    auto& next = frontier[l + 1];
-    double last = kInf;
-    for (const auto& n : cand)
-      if (n.o < last) next.push_back(n), last = n.o;
-    if (next.empty()) return false;
+      swept.clear();
+      double last = kInf;
+      size_t a = 0, b = 0;
+      while (a < merged.size() || b < shifted.size()) {
+        const Node& n = (b == shifted.size() || (a < merged.size() && !less(shifted[b], merged[a])))
+                            ? merged[a++]
+                            : shifted[b++];
+        if (n.o < last) swept.push_back(n), last = n.o;
+      }
+      merged.swap(swept);
+    }
+    if (merged.empty()) return false;
+    frontier[l + 1] = merged;
   }
   const auto& F = frontier[L];
   std::vector<Point> pts;
@@ -197,8 +211,10 @@ bool solveBottleneck(const Problem& pb, const ExactOptions& opt, Design& best,
       for (; i < all.size() && all[i].t <= T; ++i) {
         const auto& o = all[i];
         if (o.c < minC[o.layer]) {
-          if (minC[o.layer] == kInf) ++covered, sum += o.c;
-          else sum += o.c - minC[o.layer];
+          if (minC[o.layer] == kInf)
+            ++covered, sum += o.c;
+          else
+            sum += o.c - minC[o.layer];
           minC[o.layer] = o.c;
         }
       }
@@ -212,8 +228,10 @@ bool solveBottleneck(const Problem& pb, const ExactOptions& opt, Design& best,
   Design d;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (Problem::fits(designAt(thresholds[mid], d) / pb.budget())) hi = mid;
-    else lo = mid + 1;
+    if (Problem::fits(designAt(thresholds[mid], d) / pb.budget()))
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   if (lo == thresholds.size()) return false;
   designAt(thresholds[lo], best);
@@ -225,8 +243,9 @@ bool solveBottleneck(const Problem& pb, const ExactOptions& opt, Design& best,
 bool exactSupported(const Problem& problem, std::string* why) {
   if (problem.isLP() && problem.resources() == 2) {
     if (why)
-      *why = "exact: LP with a PEs-and-buffer budget is a two-dimensional knapsack, which the "
-             "exact solver does not handle; use confuciux or ga, or an LS deployment";
+      *why =
+          "exact: LP with a PEs-and-buffer budget is a two-dimensional knapsack, which the "
+          "exact solver does not handle; use confuciux or ga, or an LS deployment";
     return false;
   }
   return true;
@@ -276,11 +295,12 @@ SearchResult solveExact(const Problem& problem, const ExactOptions& options) {
   r.status = SearchStatus::Found;
   r.provenOptimal = true;
   r.trace.push_back(TracePoint{1, r.bestEval.objective, r.seconds});
-  r.message = fmt::format("proven optimum {} {:.6g} {} using {:.1f}% of the budget ({}; {} "
-                          "trade-off points)",
-                          objectiveName(problem.spec().objective), r.bestEval.objective,
-                          objectiveUnit(problem.spec().objective), 100 * r.bestEval.budgetUse,
-                          method, r.tradeoff.size());
+  r.message = fmt::format(
+      "proven optimum {} {:.6g} {} using {:.1f}% of the budget ({}; {} "
+      "trade-off points)",
+      objectiveName(problem.spec().objective), r.bestEval.objective,
+      objectiveUnit(problem.spec().objective), 100 * r.bestEval.budgetUse, method,
+      r.tradeoff.size());
   return r;
 }
 

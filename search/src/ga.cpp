@@ -24,7 +24,9 @@ SearchResult runGa(const Problem& problem, const SearchOptions& options) {
   SearchContext ctx(problem, options, "ga");
   Rng& rng = ctx.rng();
   const int genes = int(2 * problem.layers());
-  auto gene = [](Design& d, int g) -> int& { return g % 2 ? d[size_t(g / 2)].buf : d[size_t(g / 2)].pe; };
+  auto gene = [](Design& d, int g) -> int& {
+    return g % 2 ? d[size_t(g / 2)].buf : d[size_t(g / 2)].pe;
+  };
   auto levels = [&](int g) { return g % 2 ? problem.bufferLevelCount() : problem.peLevelCount(); };
 
   std::vector<Design> pop, next;

@@ -42,12 +42,9 @@ nlohmann::json designJson(const Problem& problem, const SearchResult& result) {
   if (problem.resources() == 2) j["problem"]["budget_buffer_bytes"] = problem.budget(1);
   const Evaluation& e = result.bestEval;
   j["result"] = {
-      {"algorithm", result.algorithm},
-      {"status", statusName(result.status)},
-      {"message", result.message},
-      {"samples", result.samplesUsed},
-      {"seconds", result.seconds},
-      {"proven_optimal", result.provenOptimal},
+      {"algorithm", result.algorithm}, {"status", statusName(result.status)},
+      {"message", result.message},     {"samples", result.samplesUsed},
+      {"seconds", result.seconds},     {"proven_optimal", result.provenOptimal},
   };
   if (!result.best.empty()) {
     j["result"]["objective"] = e.objective;
@@ -91,15 +88,14 @@ nlohmann::json designJson(const Problem& problem, const SearchResult& result) {
   if (!result.tradeoff.empty()) {
     json curve = json::array();
     for (const auto& p : result.tradeoff) curve.push_back({p.constraint, p.objective});
-    j["tradeoff"] = {{"columns", {problem.resources() == 2 ? "budget_use" : "constraint",
-                                  "objective"}},
-                     {"points", curve}};
+    j["tradeoff"] = {
+        {"columns", {problem.resources() == 2 ? "budget_use" : "constraint", "objective"}},
+        {"points", curve}};
   }
   return j;
 }
 
-void writeDesignJson(const std::string& path, const Problem& problem,
-                     const SearchResult& result) {
+void writeDesignJson(const std::string& path, const Problem& problem, const SearchResult& result) {
   std::ofstream f(path);
   if (!f) throw SearchError(fmt::format("cannot write the design to '{}'", path));
   f << designJson(problem, result).dump(2) << "\n";

@@ -123,8 +123,8 @@ void PolicyNet<T>::step(const T* input) {
   sig(g.segment(0, 2 * L));
   g.segment(2 * L, L) = g.segment(2 * L, L).array().tanh().matrix();
   sig(g.segment(3 * L, L));
-  C_.col(t + 1) = g.segment(L, L).cwiseProduct(C_.col(t)) +
-                  g.segment(0, L).cwiseProduct(g.segment(2 * L, L));
+  C_.col(t + 1) =
+      g.segment(L, L).cwiseProduct(C_.col(t)) + g.segment(0, L).cwiseProduct(g.segment(2 * L, L));
   TC_.col(t) = C_.col(t + 1).array().tanh().matrix();
   H_.col(t + 1) = g.segment(3 * L, L).cwiseProduct(TC_.col(t));
   auto h = H_.col(t + 1);
@@ -151,8 +151,7 @@ void PolicyNet<T>::step(const T* input) {
 
 template <typename T>
 void PolicyNet<T>::headBackward(const Mat& dZ, const Mat& hiddenAct, const Tensor& w1,
-                                const Tensor& b1, const Tensor& w2, const Tensor& b2,
-                                int n) {
+                                const Tensor& b1, const Tensor& w2, const Tensor& b2, int n) {
   const int k = int(w2.rows);
   auto dZn = dZ.leftCols(n);
   auto hAct = hiddenAct.leftCols(n);
@@ -255,8 +254,8 @@ void Adam<T>::step(Vec& params, const Vec& grads) {
 }
 
 template <typename T>
-void clipGradNorm(Eigen::Matrix<T, Eigen::Dynamic, 1>& grads, Eigen::Index begin,
-                  Eigen::Index end, double maxNorm) {
+void clipGradNorm(Eigen::Matrix<T, Eigen::Dynamic, 1>& grads, Eigen::Index begin, Eigen::Index end,
+                  double maxNorm) {
   auto seg = grads.segment(begin, end - begin);
   double norm = std::sqrt(double(seg.squaredNorm()));
   if (std::isfinite(norm) && norm > maxNorm) seg *= T(maxNorm / (norm + 1e-6));

@@ -81,7 +81,9 @@ class PolicyNet {
   Eigen::Map<const Vec> B(const Tensor& t) const {
     return Eigen::Map<const Vec>(params_.data() + t.offset, t.rows);
   }
-  Eigen::Map<Mat> GW(const Tensor& t) { return Eigen::Map<Mat>(grads_.data() + t.offset, t.rows, t.cols); }
+  Eigen::Map<Mat> GW(const Tensor& t) {
+    return Eigen::Map<Mat>(grads_.data() + t.offset, t.rows, t.cols);
+  }
   Eigen::Map<Vec> GB(const Tensor& t) { return Eigen::Map<Vec>(grads_.data() + t.offset, t.rows); }
 
   void headBackward(const Mat& dZ, const Mat& hiddenAct, const Tensor& w1, const Tensor& b1,
@@ -125,7 +127,7 @@ class Adam {
 
 // Scales grads[begin, end) so its L2 norm is at most maxNorm (torch clip_grad_norm_).
 template <typename T>
-void clipGradNorm(Eigen::Matrix<T, Eigen::Dynamic, 1>& grads, Eigen::Index begin,
-                  Eigen::Index end, double maxNorm);
+void clipGradNorm(Eigen::Matrix<T, Eigen::Dynamic, 1>& grads, Eigen::Index begin, Eigen::Index end,
+                  double maxNorm);
 
 }  // namespace analects::search

@@ -15,7 +15,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool finiteNonNegative(double v) { return std::isfinite(v) && v >= 0; }
+bool finiteNonNegative(double v) {
+  return std::isfinite(v) && v >= 0;
+}
 
 }  // namespace
 
@@ -32,10 +34,14 @@ Deployment parseDeployment(const std::string& text) {
 
 const char* objectiveName(Objective o) {
   switch (o) {
-    case Objective::Latency: return "latency";
-    case Objective::Energy: return "energy";
-    case Objective::Edp: return "edp";
-    case Objective::Throughput: return "throughput";
+    case Objective::Latency:
+      return "latency";
+    case Objective::Energy:
+      return "energy";
+    case Objective::Edp:
+      return "edp";
+    case Objective::Throughput:
+      return "throughput";
   }
   return "?";
 }
@@ -52,9 +58,12 @@ Objective parseObjective(const std::string& text) {
 
 const char* objectiveUnit(Objective o) {
   switch (o) {
-    case Objective::Energy: return "pJ";
-    case Objective::Edp: return "cycles*pJ";
-    default: return "cycles";
+    case Objective::Energy:
+      return "pJ";
+    case Objective::Edp:
+      return "cycles*pJ";
+    default:
+      return "cycles";
   }
 }
 
@@ -83,11 +92,16 @@ const std::vector<Platform>& platforms() {
 Constraint Constraint::parse(const std::string& text) {
   std::string t = lower(text);
   Constraint c;
-  if (t == "area") c.kind = ConstraintKind::Area;
-  else if (t == "power") c.kind = ConstraintKind::Power;
-  else if (t == "pes" || t == "pe") c.kind = ConstraintKind::Pes;
-  else if (t == "buffer" || t == "buf") c.kind = ConstraintKind::Buffer;
-  else if (t == "pes+buffer" || t == "platform") c.kind = ConstraintKind::PesAndBuffer;
+  if (t == "area")
+    c.kind = ConstraintKind::Area;
+  else if (t == "power")
+    c.kind = ConstraintKind::Power;
+  else if (t == "pes" || t == "pe")
+    c.kind = ConstraintKind::Pes;
+  else if (t == "buffer" || t == "buf")
+    c.kind = ConstraintKind::Buffer;
+  else if (t == "pes+buffer" || t == "platform")
+    c.kind = ConstraintKind::PesAndBuffer;
   else if (t.rfind("fpga:", 0) == 0) {
     c.kind = ConstraintKind::Fpga;
     c.fpgaPart = findFpgaPart(t.substr(5)).name;
@@ -101,31 +115,49 @@ Constraint Constraint::parse(const std::string& text) {
 
 std::string Constraint::name() const {
   switch (kind) {
-    case ConstraintKind::Area: return "area";
-    case ConstraintKind::Power: return "power";
-    case ConstraintKind::Pes: return "pes";
-    case ConstraintKind::Buffer: return "buffer";
-    case ConstraintKind::Fpga: return "fpga:" + fpgaPart;
-    case ConstraintKind::PesAndBuffer: return "pes+buffer";
+    case ConstraintKind::Area:
+      return "area";
+    case ConstraintKind::Power:
+      return "power";
+    case ConstraintKind::Pes:
+      return "pes";
+    case ConstraintKind::Buffer:
+      return "buffer";
+    case ConstraintKind::Fpga:
+      return "fpga:" + fpgaPart;
+    case ConstraintKind::PesAndBuffer:
+      return "pes+buffer";
   }
   return "?";
 }
 
 std::string Constraint::unit() const {
   switch (kind) {
-    case ConstraintKind::Area: return "um^2";
-    case ConstraintKind::Power: return "mW";
-    case ConstraintKind::Pes: return "PEs";
-    case ConstraintKind::Buffer: return "bytes";
-    case ConstraintKind::Fpga: return "DSPs";
-    case ConstraintKind::PesAndBuffer: return "PEs, bytes";
+    case ConstraintKind::Area:
+      return "um^2";
+    case ConstraintKind::Power:
+      return "mW";
+    case ConstraintKind::Pes:
+      return "PEs";
+    case ConstraintKind::Buffer:
+      return "bytes";
+    case ConstraintKind::Fpga:
+      return "DSPs";
+    case ConstraintKind::PesAndBuffer:
+      return "PEs, bytes";
   }
   return "";
 }
 
-Budget Budget::absolute(double v) { return Budget{Kind::Absolute, v, {}}; }
-Budget Budget::ratio(double r) { return Budget{Kind::Ratio, r, {}}; }
-Budget Budget::fpgaDefault() { return Budget{Kind::Default, 0, {}}; }
+Budget Budget::absolute(double v) {
+  return Budget{Kind::Absolute, v, {}};
+}
+Budget Budget::ratio(double r) {
+  return Budget{Kind::Ratio, r, {}};
+}
+Budget Budget::fpgaDefault() {
+  return Budget{Kind::Default, 0, {}};
+}
 Budget Budget::named(const std::string& platformName) {
   std::string known;
   for (const auto& p : platforms()) {
@@ -140,8 +172,10 @@ Budget Budget::parse(const std::string& text) {
   if (t == "default") return fpgaDefault();
   std::string number = t;
   bool isRatio = false;
-  if (t.rfind("ratio:", 0) == 0) number = t.substr(6), isRatio = true;
-  else if (t.size() > 1 && t[0] == 'r' && (std::isdigit(static_cast<unsigned char>(t[1])) || t[1] == '.'))
+  if (t.rfind("ratio:", 0) == 0)
+    number = t.substr(6), isRatio = true;
+  else if (t.size() > 1 && t[0] == 'r' &&
+           (std::isdigit(static_cast<unsigned char>(t[1])) || t[1] == '.'))
     number = t.substr(1), isRatio = true;
   else if (!t.empty() && !std::isdigit(static_cast<unsigned char>(t[0])) && t[0] != '.')
     return named(t);
@@ -160,15 +194,21 @@ Budget Budget::parse(const std::string& text) {
 
 std::string Budget::describe() const {
   switch (kind) {
-    case Kind::Absolute: return fmt::format("{:g}", value);
-    case Kind::Ratio: return fmt::format("ratio {:g}", value);
-    case Kind::Platform: return platform;
-    case Kind::Default: return "part default";
+    case Kind::Absolute:
+      return fmt::format("{:g}", value);
+    case Kind::Ratio:
+      return fmt::format("ratio {:g}", value);
+    case Kind::Platform:
+      return platform;
+    case Kind::Default:
+      return "part default";
   }
   return "?";
 }
 
-std::vector<int64_t> confuciuxPeLevels() { return {1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128}; }
+std::vector<int64_t> confuciuxPeLevels() {
+  return {1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128};
+}
 
 std::vector<int64_t> defaultBufferLevels() {
   return {128, 256, 512, 768, 1024, 1536, 2048, 3072, 4096, 5120, 6144, 8192};
@@ -187,8 +227,9 @@ ActionLevels defaultActionLevels(const ProblemSpec& spec) {
   } else if (b.kind == Budget::Kind::Absolute && spec.constraint.kind == ConstraintKind::Buffer) {
     bufTarget = b.value;
   } else if (spec.constraint.kind == ConstraintKind::Fpga) {
-    peTarget = b.kind == Budget::Kind::Absolute ? b.value
-                                                : double(findFpgaPart(spec.constraint.fpgaPart).dsps);
+    peTarget = b.kind == Budget::Kind::Absolute
+                   ? b.value
+                   : double(findFpgaPart(spec.constraint.fpgaPart).dsps);
   }
   auto scale = [](std::vector<int64_t>& v, double target) {
     int64_t f = 1;
@@ -221,10 +262,13 @@ void Problem::validate() const {
     if (v.empty()) throw SearchError(fmt::format("no {} levels", what));
     if (v.size() > 255) throw SearchError(fmt::format("more than 255 {} levels", what));
     for (size_t i = 0; i < v.size(); ++i) {
-      if (v[i] <= 0) throw SearchError(fmt::format("{} level {} is {} (must be > 0)", what, i, v[i]));
+      if (v[i] <= 0)
+        throw SearchError(fmt::format("{} level {} is {} (must be > 0)", what, i, v[i]));
       if (i > 0 && v[i] <= v[i - 1])
-        throw SearchError(fmt::format("{} levels must be strictly ascending (level {} is {}, "
-                                      "level {} is {})", what, i - 1, v[i - 1], i, v[i]));
+        throw SearchError(
+            fmt::format("{} levels must be strictly ascending (level {} is {}, "
+                        "level {} is {})",
+                        what, i - 1, v[i - 1], i, v[i]));
     }
   };
   checkLevels(t.peLevels, "PE");
@@ -232,8 +276,10 @@ void Problem::validate() const {
   size_t n = t.layers * t.peLevels.size() * t.bufferLevels.size();
   auto checkSize = [n](size_t got, const char* what) {
     if (got != n)
-      throw SearchError(fmt::format("cost table '{}' has {} entries, expected {} "
-                                    "(layers x PE levels x buffer levels)", what, got, n));
+      throw SearchError(
+          fmt::format("cost table '{}' has {} entries, expected {} "
+                      "(layers x PE levels x buffer levels)",
+                      what, got, n));
   };
   checkSize(t.feasible.size(), "feasible");
   checkSize(t.cycles.size(), "cycles");
@@ -257,9 +303,15 @@ void Problem::prepareTerms() {
         double term = 0;
         switch (spec_.objective) {
           case Objective::Latency:
-          case Objective::Throughput: term = cycles; break;
-          case Objective::Energy: term = energy; break;
-          case Objective::Edp: term = cycles * energy; break;
+          case Objective::Throughput:
+            term = cycles;
+            break;
+          case Objective::Energy:
+            term = energy;
+            break;
+          case Objective::Edp:
+            term = cycles * energy;
+            break;
         }
         // Non-finite or negative numbers are a cost-model failure: an infeasible point,
         // never a NaN that reaches the search (ConfuciuX issue #5).
@@ -309,11 +361,15 @@ void Problem::prepareCaps() {
 double Problem::capValue(int pe, int buf, int resource) const {
   size_t i = size_t(pe * bufferLevelCount() + buf);
   switch (spec_.constraint.kind) {
-    case ConstraintKind::Area: return capArea_[i];
-    case ConstraintKind::Power: return capPower_[i];
+    case ConstraintKind::Area:
+      return capArea_[i];
+    case ConstraintKind::Power:
+      return capPower_[i];
     case ConstraintKind::Pes:
-    case ConstraintKind::Fpga: return double(table_.peLevels[size_t(pe)]);
-    case ConstraintKind::Buffer: return double(table_.bufferLevels[size_t(buf)]);
+    case ConstraintKind::Fpga:
+      return double(table_.peLevels[size_t(pe)]);
+    case ConstraintKind::Buffer:
+      return double(table_.bufferLevels[size_t(buf)]);
     case ConstraintKind::PesAndBuffer:
       return resource == 0 ? double(table_.peLevels[size_t(pe)])
                            : double(table_.bufferLevels[size_t(buf)]);
@@ -326,9 +382,12 @@ double Problem::resourceOfPoint(size_t layer, int pe, int buf, int resource) con
   switch (spec_.constraint.kind) {
     // An infeasible point has no area/power of its own; the accelerator-size envelope stands
     // in so corner budgets stay meaningful.
-    case ConstraintKind::Area: return feasible_[i] ? table_.areaUm2[i] : capValue(pe, buf);
-    case ConstraintKind::Power: return feasible_[i] ? table_.powerMw[i] : capValue(pe, buf);
-    default: return capValue(pe, buf, resource);
+    case ConstraintKind::Area:
+      return feasible_[i] ? table_.areaUm2[i] : capValue(pe, buf);
+    case ConstraintKind::Power:
+      return feasible_[i] ? table_.powerMw[i] : capValue(pe, buf);
+    default:
+      return capValue(pe, buf, resource);
   }
 }
 
@@ -379,8 +438,8 @@ Evaluation Problem::evaluate(const Design& design) const {
   for (size_t l = 0; l < layers(); ++l) {
     int p = design[l].pe, b = design[l].buf;
     if (p < 0 || p >= peLevelCount() || b < 0 || b >= bufferLevelCount())
-      throw SearchError(fmt::format("layer {}: level ({}, {}) outside the {}x{} action space", l,
-                                    p, b, peLevelCount(), bufferLevelCount()));
+      throw SearchError(fmt::format("layer {}: level ({}, {}) outside the {}x{} action space", l, p,
+                                    b, peLevelCount(), bufferLevelCount()));
     double term = term_[index(l, p, b)];
     objective = bottleneck ? std::max(objective, term) : objective + term;
     extend(partial, l, p, b);
@@ -436,24 +495,26 @@ void Problem::resolveBudget() {
       break;
     case Budget::Kind::Absolute:
       if (kind == ConstraintKind::PesAndBuffer)
-        throw SearchError("a PEs-and-buffer budget needs a platform (edge, cloud) or a ratio, "
-                          "not a single number");
+        throw SearchError(
+            "a PEs-and-buffer budget needs a platform (edge, cloud) or a ratio, "
+            "not a single number");
       budget_[0] = b.value;
       break;
     case Budget::Kind::Default:
       if (kind != ConstraintKind::Fpga)
-        throw SearchError(fmt::format("constraint '{}' has no default budget; give a number, a "
-                                      "ratio (ratio:0.5) or a platform (edge, cloud)",
-                                      spec_.constraint.name()));
+        throw SearchError(
+            fmt::format("constraint '{}' has no default budget; give a number, a "
+                        "ratio (ratio:0.5) or a platform (edge, cloud)",
+                        spec_.constraint.name()));
       budget_[0] = double(findFpgaPart(spec_.constraint.fpgaPart).dsps);
       break;
   }
   for (int r = 0; r < resources(); ++r)
     if (!(budget_[r] > 0) || !std::isfinite(budget_[r]))
-      throw SearchError(fmt::format("the {} budget resolves to {} (must be > 0); corner range "
-                                    "is [{:g}, {:g}]",
-                                    spec_.constraint.name(), budget_[r], cornerMin_[r],
-                                    cornerMax_[r]));
+      throw SearchError(
+          fmt::format("the {} budget resolves to {} (must be > 0); corner range "
+                      "is [{:g}, {:g}]",
+                      spec_.constraint.name(), budget_[r], cornerMin_[r], cornerMax_[r]));
 }
 
 void Problem::findMinimal() {
@@ -468,8 +529,8 @@ void Problem::findMinimal() {
                             ? table_.reasons[index(l, np - 1, nb - 1)]
                             : std::string();
       if (why.empty()) why = "no finite cost at any level";
-      impossible_ = fmt::format("layer {} ({}) has no feasible (PE, buffer) level: {}", l,
-                                layerName(l), why);
+      impossible_ =
+          fmt::format("layer {} ({}) has no feasible (PE, buffer) level: {}", l, layerName(l), why);
       minimal_.assign(layers(), LayerLevels{np - 1, nb - 1});
       return;
     }
@@ -565,15 +626,15 @@ std::string Problem::layerName(size_t layer) const {
 }
 
 std::string Problem::describe() const {
-  std::string budget =
-      resources() == 2 ? fmt::format("{:g} PEs and {:g} bytes", budget_[0], budget_[1])
-                       : fmt::format("{:.6g} {}", budget_[0], spec_.constraint.unit());
-  return fmt::format("{} {} ({}) under {} <= {} [{}; corner range {:.6g}..{:.6g}], {} layers, "
-                     "{} PE x {} buffer levels",
-                     deploymentName(spec_.deployment), objectiveName(spec_.objective),
-                     objectiveUnit(spec_.objective), spec_.constraint.name(), budget,
-                     spec_.budget.describe(), cornerMin_[0], cornerMax_[0], layers(),
-                     peLevelCount(), bufferLevelCount());
+  std::string budget = resources() == 2
+                           ? fmt::format("{:g} PEs and {:g} bytes", budget_[0], budget_[1])
+                           : fmt::format("{:.6g} {}", budget_[0], spec_.constraint.unit());
+  return fmt::format(
+      "{} {} ({}) under {} <= {} [{}; corner range {:.6g}..{:.6g}], {} layers, "
+      "{} PE x {} buffer levels",
+      deploymentName(spec_.deployment), objectiveName(spec_.objective),
+      objectiveUnit(spec_.objective), spec_.constraint.name(), budget, spec_.budget.describe(),
+      cornerMin_[0], cornerMax_[0], layers(), peLevelCount(), bufferLevelCount());
 }
 
 std::vector<Allocation> allocationsOf(const Problem& problem, const Design& design) {

@@ -17,8 +17,8 @@ SearchAlgorithmInfo exactAlgorithm();
 
 const std::vector<SearchAlgorithmInfo>& searchAlgorithms() {
   static const std::vector<SearchAlgorithmInfo> algorithms = {
-      confuciuxAlgorithm(), reinforceAlgorithm(), gaAlgorithm(),
-      randomAlgorithm(),    annealAlgorithm(),    tpeAlgorithm(),
+      confuciuxAlgorithm(), reinforceAlgorithm(),   gaAlgorithm(),
+      randomAlgorithm(),    annealAlgorithm(),      tpeAlgorithm(),
       a2cAlgorithm(),       baselineDlaAlgorithm(), exactAlgorithm(),
   };
   return algorithms;
@@ -26,10 +26,14 @@ const std::vector<SearchAlgorithmInfo>& searchAlgorithms() {
 
 const char* statusName(SearchStatus s) {
   switch (s) {
-    case SearchStatus::Found: return "found";
-    case SearchStatus::NoFeasible: return "no-feasible";
-    case SearchStatus::Impossible: return "impossible";
-    case SearchStatus::Unsupported: return "unsupported";
+    case SearchStatus::Found:
+      return "found";
+    case SearchStatus::NoFeasible:
+      return "no-feasible";
+    case SearchStatus::Impossible:
+      return "impossible";
+    case SearchStatus::Unsupported:
+      return "unsupported";
   }
   return "?";
 }

@@ -9,6 +9,12 @@
 // z-scored again, and the loss -sum_t (log pi(pe_t) + log pi(buf_t)) G_t is minimized with
 // Adam (lr 1e-3, x0.8 every 100 episodes once a design fits), gradients clipped to norm 100,
 // then the LSTM's to norm 10. A complete episode is one sample; so is one cut short.
+//
+// Two options not in ConfuciuX, off by default: `entropy` (an entropy bonus) and
+// `layer_rewards` (rewards scaled per layer, so they rate the action rather than the layer's
+// size). On heterogeneous networks the within-episode z-scoring makes the policy collapse to a
+// few levels early (big layers dominate every episode's reward spread); the GA stage of
+// `confuciux` is what recovers most of the gap.
 #include <cmath>
 
 #include "rl_agents.h"
@@ -16,7 +22,7 @@
 
 namespace analects::search {
 
-ReinforceConfig ReinforceConfig::read(Params& p) {
+ReinforceConfig ReinforceConfig::read(Params& p, bool rewardOptions) {
   ReinforceConfig c;
   c.lr = p.real("lr", c.lr);
   c.gamma = p.real("gamma", c.gamma);
@@ -29,12 +35,15 @@ ReinforceConfig ReinforceConfig::read(Params& p) {
   c.lstm = p.integer("lstm", c.lstm);
   c.encoder = p.integer("encoder", c.encoder);
   c.shuffle = p.flag("shuffle", c.shuffle);
-  c.entropy = p.real("entropy", c.entropy);
-  c.layerRewards = p.flag("layer_rewards", c.layerRewards);
+  if (rewardOptions) {
+    c.entropy = p.real("entropy", c.entropy);
+    c.layerRewards = p.flag("layer_rewards", c.layerRewards);
+  }
   if (c.lr <= 0 || c.gamma < 0 || c.gamma > 1 || c.hidden < 1 || c.lstm < 1 || c.encoder < 1 ||
       c.lrDecayEvery < 1)
-    throw SearchError("reinforce: lr must be > 0, gamma in [0, 1], hidden/lstm/encoder/"
-                      "lr_decay_every >= 1");
+    throw SearchError(
+        "reinforce: lr must be > 0, gamma in [0, 1], hidden/lstm/encoder/"
+        "lr_decay_every >= 1");
   return c;
 }
 
@@ -141,7 +150,8 @@ void trainReinforce(SearchContext& ctx, const ReinforceConfig& cfg, int64_t epis
         float hp = -(net.peProbs(t).array() * net.peLogProbs(t).array()).sum();
         float hb = -(net.bufProbs(t).array() * net.bufLogProbs(t).array()).sum();
         dPe.col(t) += beta * (net.peProbs(t).array() * (net.peLogProbs(t).array() + hp)).matrix();
-        dBuf.col(t) += beta * (net.bufProbs(t).array() * (net.bufLogProbs(t).array() + hb)).matrix();
+        dBuf.col(t) +=
+            beta * (net.bufProbs(t).array() * (net.bufLogProbs(t).array() + hb)).matrix();
       }
     }
     net.backward(dPe, dBuf);

@@ -9,23 +9,24 @@
 namespace analects::search {
 
 struct ReinforceConfig {
-  double lr = 1e-3;          // Adam learning rate
-  double gamma = 0.9;        // discount
-  double lrDecay = 0.8;      // lr multiplier ...
-  int lrDecayEvery = 100;    // ... every this many episodes, once a design has fit the budget
+  double lr = 1e-3;        // Adam learning rate
+  double gamma = 0.9;      // discount
+  double lrDecay = 0.8;    // lr multiplier ...
+  int lrDecayEvery = 100;  // ... every this many episodes, once a design has fit the budget
   double minLr = 1e-6;
-  double clipModel = 100;    // gradient norm clip over all parameters (ConfuciuX CLIPPING_MODEL)
-  double clipLstm = 10;      // then over the LSTM's parameters (CLIPPING_LSTM)
+  double clipModel = 100;  // gradient norm clip over all parameters (ConfuciuX CLIPPING_MODEL)
+  double clipLstm = 10;    // then over the LSTM's parameters (CLIPPING_LSTM)
   int hidden = 128;
   int lstm = 128;
   int encoder = 10;
-  bool shuffle = true;       // reshuffle the layer order every episode
+  bool shuffle = true;  // reshuffle the layer order every episode
   // Not in ConfuciuX (off by default):
-  double entropy = 0;        // entropy bonus coefficient
-  bool layerRewards = false; // per-layer reward scale: (worst - term) / (worst - best) seen for
-                             // that layer, so rewards rate the action rather than the layer
+  double entropy = 0;         // entropy bonus coefficient
+  bool layerRewards = false;  // per-layer reward scale: (worst - term) / (worst - best) seen for
+                              // that layer, so rewards rate the action rather than the layer
 
-  static ReinforceConfig read(Params& params);
+  // `rewardOptions`: also read REINFORCE's own reward options (entropy, layer_rewards).
+  static ReinforceConfig read(Params& params, bool rewardOptions = true);
   PolicyNet<float>::Shape shape(const Problem& problem, bool valueHead) const;
 };
 

@@ -20,9 +20,7 @@ class Rng {
   double uniform() { return double(gen_() >> 11) * 0x1.0p-53; }
   double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias below 2^-50 for our n).
-  int below(int n) {
-    return int((static_cast<unsigned __int128>(gen_()) * uint64_t(n)) >> 64);
-  }
+  int below(int n) { return int((static_cast<unsigned __int128>(gen_()) * uint64_t(n)) >> 64); }
   // Uniform integer in [lo, hi].
   int between(int lo, int hi) { return lo + below(hi - lo + 1); }
   bool chance(double p) { return uniform() < p; }

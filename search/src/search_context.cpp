@@ -42,6 +42,9 @@ void SearchContext::addStage(const std::string& name, int64_t samplesAtStart) {
   StageResult s;
   s.name = name;
   s.samples = used_ - samplesAtStart;
+  double now = seconds();
+  s.seconds = now - stageStart_;
+  stageStart_ = now;
   s.found = found_;
   s.bestObjective = found_ ? bestEval_.objective : 0;
   s.best = best_;
@@ -62,19 +65,20 @@ SearchResult SearchContext::finish() {
     r.bestEval = problem_.evaluate(best_);
     if (trace_.empty() || trace_.back().samples != used_)
       trace_.push_back(TracePoint{used_, r.bestEval.objective, r.seconds});
-    r.message = fmt::format("best {} {:.6g} {} using {:.1f}% of the budget after {} samples",
-                            objectiveName(problem_.spec().objective), r.bestEval.objective,
-                            objectiveUnit(problem_.spec().objective), 100 * r.bestEval.budgetUse,
-                            used_);
+    r.message =
+        fmt::format("best {} {:.6g} {} using {:.1f}% of the budget after {} samples",
+                    objectiveName(problem_.spec().objective), r.bestEval.objective,
+                    objectiveUnit(problem_.spec().objective), 100 * r.bestEval.budgetUse, used_);
   } else {
     r.status = SearchStatus::NoFeasible;
     if (!bestScored_.empty()) {
       r.best = bestScored_;
       r.bestEval = problem_.evaluate(bestScored_);
     }
-    r.message = fmt::format("no design met the budget in {} samples (closest uses {:.1f}% of "
-                            "the budget with {} infeasible layers)",
-                            used_, 100 * r.bestEval.budgetUse, r.bestEval.infeasibleLayers);
+    r.message = fmt::format(
+        "no design met the budget in {} samples (closest uses {:.1f}% of "
+        "the budget with {} infeasible layers)",
+        used_, 100 * r.bestEval.budgetUse, r.bestEval.infeasibleLayers);
   }
   r.trace = std::move(trace_);
   return r;

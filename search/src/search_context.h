@@ -36,6 +36,8 @@ class SearchContext {
   double bestScore() const { return bestScore_; }
   double seconds() const;
 
+  // Records a stage that began when `samplesAtStart` samples had been used (and at the time of
+  // the previous stage's end, or the start).
   void addStage(const std::string& name, int64_t samplesAtStart);
   SearchResult finish();
 
@@ -54,6 +56,7 @@ class SearchContext {
   double bestScore_ = 0;
   std::vector<TracePoint> trace_;
   std::vector<StageResult> stages_;
+  double stageStart_ = 0;
 };
 
 // Shared helpers.

@@ -55,8 +55,9 @@ CostTable syntheticCostTable(const Workload& workload, const ActionLevels& level
     double weights = double(L.weightElems()), inputs = double(L.inputElems());
     double outputs = double(L.outputElems());
     // Parallelism the array can exploit: output channels x reduction channels (per group).
-    double parallel = double(std::min<int64_t>(L.kernelsPerGroup() * (L.isDepthwise() ? L.groups : 1), 256)) *
-                      double(std::min<int64_t>(L.channelsPerGroup() * L.R * L.S, 256));
+    double parallel =
+        double(std::min<int64_t>(L.kernelsPerGroup() * (L.isDepthwise() ? L.groups : 1), 256)) *
+        double(std::min<int64_t>(L.channelsPerGroup() * L.R * L.S, 256));
     for (size_t p = 0; p < t.peLevels.size(); ++p)
       for (size_t b = 0; b < t.bufferLevels.size(); ++b) {
         size_t i = t.index(l, p, b);
@@ -65,14 +66,16 @@ CostTable syntheticCostTable(const Workload& workload, const ActionLevels& level
         double minTile =
             std::min(weights, pes) + double(std::min<int64_t>(L.channelsPerGroup(), 64) * L.S);
         if (buf < minTile) {
-          t.reasons[i] = fmt::format("buffer {} B cannot hold a minimal tile of {} B", buf, minTile);
+          t.reasons[i] =
+              fmt::format("buffer {} B cannot hold a minimal tile of {} B", buf, minTile);
           continue;
         }
         double compute = std::ceil(macs / std::min(pes, parallel));
         double refetch = std::max(1.0, std::ceil((weights + inputs) / (4 * buf)));
         double traffic = weights + inputs * refetch + outputs;
         double dram = traffic / 8;
-        double cycles = std::max(compute, dram) + 0.05 * std::min(compute, dram) + 2 * std::sqrt(pes) + 20;
+        double cycles =
+            std::max(compute, dram) + 0.05 * std::min(compute, dram) + 2 * std::sqrt(pes) + 20;
         double sramPj = 1.25 * std::pow(buf / 8192, 0.25);
         double energy = macs * 0.23 + traffic * 162.5 + macs * 2 * sramPj + cycles * pes * 0.002;
         t.feasible[i] = 1;

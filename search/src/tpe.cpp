@@ -24,15 +24,18 @@ SearchResult runTpe(const Problem& problem, const SearchOptions& options) {
   double neighbour = params.real("neighbour", 0.5);
   params.finish();
   if (startup < 1 || gamma <= 0 || gamma >= 1 || maxGood < 1 || candidates < 1 || prior <= 0)
-    throw SearchError("tpe: need startup >= 1, 0 < gamma < 1, max_good >= 1, candidates >= 1, "
-                      "prior > 0");
+    throw SearchError(
+        "tpe: need startup >= 1, 0 < gamma < 1, max_good >= 1, candidates >= 1, "
+        "prior > 0");
 
   SearchContext ctx(problem, options, "tpe");
   Rng& rng = ctx.rng();
   const int D = int(2 * problem.layers());
   const int K = std::max(problem.peLevelCount(), problem.bufferLevelCount());
   auto levels = [&](int d) { return d % 2 ? problem.bufferLevelCount() : problem.peLevelCount(); };
-  auto gene = [](const Design& x, int d) { return d % 2 ? x[size_t(d / 2)].buf : x[size_t(d / 2)].pe; };
+  auto gene = [](const Design& x, int d) {
+    return d % 2 ? x[size_t(d / 2)].buf : x[size_t(d / 2)].pe;
+  };
   // Histogram rows: dimension d occupies [d*K, d*K + levels(d)).
   std::vector<double> total(size_t(D * K), 0), good(size_t(D * K)), bad(size_t(D * K));
   auto addKernel = [&](std::vector<double>& h, const Design& x, double w) {

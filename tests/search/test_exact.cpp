@@ -1,7 +1,7 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fmt/format.h>
 
 #include "analects/search/exact.h"
 #include "analects/search/synthetic.h"
@@ -79,7 +79,8 @@ TEST(Exact, MatchesBruteForceOnSmallProblems) {
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     CostTable t = randomTable(4, 3, 3, seed);
     Workload w;
-    for (int i = 0; i < 4; ++i) w.layers.push_back(Layer::conv(fmt::format("c{}", i), 8, 8, 8, 8, 3, 3));
+    for (int i = 0; i < 4; ++i)
+      w.layers.push_back(Layer::conv(fmt::format("c{}", i), 8, 8, 8, 8, 3, 3));
     for (Deployment d : deployments)
       for (Objective o : objectives)
         for (const char* c : constraints)

@@ -39,7 +39,8 @@ double loss(Net& net, const Episode& e) {
   double L = 0;
   for (int t = 0; t < int(e.pe.size()); ++t) {
     net.step(e.x.col(t).data());
-    L -= e.G[size_t(t)] * (net.peLogProbs(t)(e.pe[size_t(t)]) + net.bufLogProbs(t)(e.buf[size_t(t)]));
+    L -= e.G[size_t(t)] *
+         (net.peLogProbs(t)(e.pe[size_t(t)]) + net.bufLogProbs(t)(e.buf[size_t(t)]));
     if (net.shape().valueHead) {
       double d = net.value(t) - e.target[size_t(t)];
       L += 0.5 * kValueCoef * d * d;

@@ -112,7 +112,8 @@ TEST(Problem, RatioBudgetFromCornerDesigns) {
 }
 
 TEST(Problem, PlatformsLimitPesAndBuffer) {
-  ProblemSpec s = spec(Deployment::LayerSequential, Objective::Latency, "area", Budget::named("edge"));
+  ProblemSpec s =
+      spec(Deployment::LayerSequential, Objective::Latency, "area", Budget::named("edge"));
   ActionLevels lv = defaultActionLevels(s);
   EXPECT_EQ(lv.pes.back(), 256);
   EXPECT_EQ(lv.pes.size(), 12u);
@@ -137,8 +138,8 @@ TEST(Problem, PlatformsLimitPesAndBuffer) {
 
 TEST(Problem, FpgaPartsCountDsps) {
   Workload w = syntheticWorkload(4, 5);
-  ProblemSpec s = spec(Deployment::LayerSequential, Objective::Latency, "fpga:xc7z020",
-                       Budget::fpgaDefault());
+  ProblemSpec s =
+      spec(Deployment::LayerSequential, Objective::Latency, "fpga:xc7z020", Budget::fpgaDefault());
   ActionLevels lv = defaultActionLevels(s);
   EXPECT_EQ(lv.pes.back(), 256);  // 220 DSPs -> top level 256
   Problem p(w, syntheticCostTable(w, lv), s);
@@ -171,10 +172,10 @@ TEST(Problem, ParsingErrorsAreActionable) {
   // Mismatched table.
   CostTable bad = tinyTable();
   bad.cycles.pop_back();
-  EXPECT_THROW(Problem(tinyWorkload(), bad,
-                       spec(Deployment::LayerPipelined, Objective::Latency, "pes",
-                            Budget::absolute(3))),
-               SearchError);
+  EXPECT_THROW(
+      Problem(tinyWorkload(), bad,
+              spec(Deployment::LayerPipelined, Objective::Latency, "pes", Budget::absolute(3))),
+      SearchError);
 }
 
 TEST(Problem, ImpossibleBudgetIsReportedNotCrashed) {

@@ -8,8 +8,10 @@
 // row e*strideH + r*dilationH (1-D, along the width), psums flow up the set's column. The set is
 // folded (R into rFolds folds of setRows rows, E into strips of stripRows rows) and replicated
 // (vSlots x hSlots copies). `chain` vertically adjacent copies work on consecutive channel
-// blocks of the same kernels and pass psums through each other; the array holds
-// stacks = hSlots * (vSlots / chain) such chains, each on its own kernel block.
+// blocks and pass psums through each other; the array holds
+// stacks = hSlots * (vSlots / chain) such chains. Each stack works on one *unit*: a (strip,
+// kernel block) pair of the tile, units numbered strip-major (strip, group, block), so strips
+// fill the stacks when kernel blocks are few (depthwise, small K).
 // A PE holds p = kernelsPerPe kernels x q = channelsPerPe channels: filter spad p*q*S weights,
 // ifmap spad q*S pixels (sliding window), psum spad p psums.
 //
@@ -22,12 +24,11 @@
 //       for ct < channelTiles  tileChannels channels of each group       -> STEP
 //         DMA (during the previous step): ifmap tile (g, n, et, ct) if it differs from the
 //         previous step's, filter tile (g, kt, ct) if it differs. Psums stay in the GLB.
-//         for strip < ceil(rows / stripRows)
-//          for kg < ceil(kernelBlocks / stacks)       one kernel block per stack
-//           for cg < ceil(channelBlocks / chain)      one channel block per chained copy
-//            for rf < rFolds                          -> PASS:
-//              spad load S*pMax*qMax cycles; for x < Q, c < q, s < S, k < p: one MAC a cycle
-//              (Q*S*pMax*qMax cycles); chain drain setRows*chain + pMax cycles.
+//         for ug < ceil(units / stacks)               stack i takes unit ug*stacks + i
+//          for cg < ceil(channelBlocks / chain)       one channel block per chained copy
+//           for rf < rFolds                           -> PASS:
+//             spad load S*pMax*qMax cycles; for x < Q, c < q, s < S, k < p: one MAC a cycle
+//             (Q*S*pMax*qMax cycles); chain drain setRows*chain + pMax cycles.
 //         if ct == last: the output tile (g, kt, n, et) is stored during the next step.
 #pragma once
 
@@ -53,16 +54,16 @@ struct EyerissSchedule {
   int64_t strideH = 1, strideW = 1, padTop = 0, dilationH = 1, dilationW = 1;
 
   // PE level (see the header comment).
-  int64_t setRows = 1, rFolds = 1;  // h, ceil(R / h)
-  int64_t stripRows = 1;            // w: output rows of one set
-  int64_t vSlots = 1, hSlots = 1;   // floor(rows / h), floor(cols / w)
-  int64_t chain = 1, stacks = 1;    // chained copies per stack (divides vSlots); stacks
+  int64_t setRows = 1, rFolds = 1;              // h, ceil(R / h)
+  int64_t stripRows = 1;                        // w: output rows of one set
+  int64_t vSlots = 1, hSlots = 1;               // floor(rows / h), floor(cols / w)
+  int64_t chain = 1, stacks = 1;                // copies per psum chain (divides vSlots); chains
   int64_t kernelsPerPe = 1, channelsPerPe = 1;  // p, q
 
   // GLB tiles (loop bounds of the step loops).
   int64_t tileGroups = 1, tileKernels = 1, tileChannels = 1, tileRows = 1;
   int64_t groupTiles = 1, kernelTiles = 1, rowTiles = 1, channelTiles = 1;
-  int64_t bufferNeedBytes = 0;  // 2 x (ifmap + filter + output staging) tiles + int32 psums
+  int64_t bufferNeedBytes = 0;  // ifmap, filter, output tiles (x2 if refilled) + int32 psums
 
   int64_t effR() const { return dilationH * (R - 1) + 1; }
   int64_t effS() const { return dilationW * (S - 1) + 1; }
@@ -73,10 +74,13 @@ struct EyerissSchedule {
   int64_t kernelsAt(int64_t kt) const;
   int64_t channelsAt(int64_t ct) const;
   int64_t outRowsAt(int64_t et) const;
-  // Input rows of row tile et fetched from DRAM: its window clipped to [0, H) (padding rows are
-  // never in DRAM). First row in inRowFirstAt.
+  // Input rows of row tile et fetched from DRAM, clipped to [0, H) (padding rows are never in
+  // DRAM): the contiguous window span when strideH < effR, else only the R tap rows of each
+  // output row (rows in between are skipped, as in the NVDLA-style model). First row in
+  // inRowFirstAt; inRowsMax bounds any tile of outRows output rows (sizes the GLB region).
   int64_t inRowFirstAt(int64_t et) const;
   int64_t inRowsAt(int64_t et) const;
+  int64_t inRowsMax(int64_t outRows) const;
   // Interior row tiles [first, last]: full tiles whose window and whose successor's window are
   // not clipped by padding; they all load, compute and store alike. False if there are none.
   bool rowTileInterior(int64_t& first, int64_t& last) const;
@@ -110,12 +114,20 @@ struct EyerissSchedule {
   };
   std::vector<Step> expandSteps() const;
 
+  // A unit of a step: the strip and kernel block one stack works on.
+  struct Unit {
+    int64_t strip = 0, group = 0, block = 0;  // group within the tile, block within the group
+    int64_t outRows = 0, kernels = 0;         // rows of the strip, kernels of the block
+  };
+  int64_t unitCount(const Step& step) const;
+  Unit unitAt(const Step& step, int64_t unit) const;
+
   // One pass of a step as the array runs it.
   struct Pass {
-    int64_t strip = 0, kernelGroup = 0, channelGroup = 0, rFold = 0;
-    int64_t stripRowsActive = 0, filterRowsActive = 0;  // set size in this pass
-    int64_t stacksActive = 0, chainActive = 0;          // kernel / channel blocks in flight
-    int64_t maxKernels = 0, maxChannels = 0;            // pMax, qMax over the active blocks
+    int64_t unitGroup = 0, channelGroup = 0, rFold = 0;
+    int64_t stacksActive = 0, chainActive = 0;  // units / channel blocks in flight
+    int64_t filterRowsActive = 0;               // set height in this fold
+    int64_t maxKernels = 0, maxChannels = 0;    // pMax, qMax over the active blocks
     int64_t spadLoadCycles = 0, macCycles = 0, drainCycles = 0;
   };
   std::vector<Pass> expandPasses(const Step& step) const;
@@ -127,7 +139,7 @@ struct EyerissSchedule {
 // with compute_i the step's TileWork cycles (MACs + spad loads + chain drains).
 struct EyerissTiming {
   int64_t cycles = 0;
-  int64_t macCycles = 0;       // MAC-issue cycles of all passes (incl. idle lanes of edge passes)
+  int64_t macCycles = 0;  // MAC-issue cycles of all passes (incl. idle lanes of edge passes)
   int64_t passOverheadCycles = 0;  // spad loads + chain drains of all passes
   int64_t steps = 0, passes = 0;
   int64_t dramReadBytes = 0, dramWriteBytes = 0;

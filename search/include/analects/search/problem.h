@@ -33,7 +33,7 @@ enum class Objective { Latency, Energy, Edp, Throughput };
 // Fpga counts DSP slices: one per int8 MAC (Yosys synth_xilinx maps an int8 MAC to a DSP48).
 enum class ConstraintKind { Area, Power, Pes, Buffer, Fpga, PesAndBuffer };
 
-const char* deploymentName(Deployment d);  // "ls" | "lp"
+const char* deploymentName(Deployment d);             // "ls" | "lp"
 Deployment parseDeployment(const std::string& text);  // ls|lp|layer-sequential|layer-pipelined
 const char* objectiveName(Objective o);
 Objective parseObjective(const std::string& text);  // latency|energy|edp|throughput
@@ -43,7 +43,7 @@ struct FpgaPart {
   std::string name;
   int64_t dsps = 0;
 };
-const std::vector<FpgaPart>& fpgaParts();  // xc7z020, xczu9eg, xcvu9p, ice40up5k
+const std::vector<FpgaPart>& fpgaParts();               // xc7z020, xczu9eg, xcvu9p, ice40up5k
 const FpgaPart& findFpgaPart(const std::string& name);  // throws SearchError listing parts
 
 struct Platform {
@@ -114,12 +114,12 @@ struct LayerLevels {
 using Design = std::vector<LayerLevels>;
 
 struct Evaluation {
-  double objective = 0;     // finite; infeasible layer points count at their layer's worst
-  double constraint = 0;    // constrained resource (PEs for two-resource budgets)
-  double constraint2 = 0;   // buffer bytes for two-resource budgets, else 0
-  double budgetUse = 0;     // max over resources of value / budget; <= 1 fits
-  int infeasibleLayers = 0; // layers whose (pe, buffer) point the cost model rejects
-  bool feasible = false;    // every layer feasible and the budget met
+  double objective = 0;      // finite; infeasible layer points count at their layer's worst
+  double constraint = 0;     // constrained resource (PEs for two-resource budgets)
+  double constraint2 = 0;    // buffer bytes for two-resource budgets, else 0
+  double budgetUse = 0;      // max over resources of value / budget; <= 1 fits
+  int infeasibleLayers = 0;  // layers whose (pe, buffer) point the cost model rejects
+  bool feasible = false;     // every layer feasible and the budget met
   // What searches minimize: the objective when feasible, else a finite penalty that grows
   // with the overshoot and the infeasible-layer count and exceeds every feasible objective.
   double score = 0;
@@ -155,9 +155,7 @@ class Problem {
     return feasible_[index(layer, pe, buf)] != 0;
   }
   // Objective contribution of a layer (cycles, pJ or cycles*pJ); finite for every point.
-  double objectiveTerm(size_t layer, int pe, int buf) const {
-    return term_[index(layer, pe, buf)];
-  }
+  double objectiveTerm(size_t layer, int pe, int buf) const { return term_[index(layer, pe, buf)]; }
   // LP: the layer's additive share of resource r. LS: unused (see capValue).
   double constraintTerm(size_t layer, int pe, int buf, int resource = 0) const;
   // LS: resource r of one accelerator with PE level `pe` and buffer level `buf`
@@ -206,8 +204,8 @@ class Problem {
   Workload workload_;
   CostTable table_;
   ProblemSpec spec_;
-  std::vector<uint8_t> feasible_;  // table feasibility, also false for non-finite entries
-  std::vector<double> term_;       // objective term per point
+  std::vector<uint8_t> feasible_;           // table feasibility, also false for non-finite entries
+  std::vector<double> term_;                // objective term per point
   std::vector<double> capArea_, capPower_;  // per (pe, buf): envelope over layers
   double budget_[2] = {0, 0};
   double cornerMin_[2] = {0, 0}, cornerMax_[2] = {0, 0};

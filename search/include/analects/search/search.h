@@ -15,9 +15,9 @@
 namespace analects::search {
 
 struct SearchOptions {
-  int64_t samples = 500;         // full design evaluations the algorithm may spend
-  uint64_t seed = 1;             // every random choice comes from std::mt19937_64(seed)
-  double timeLimitSeconds = 0;   // 0 = none; a limit makes results depend on machine speed
+  int64_t samples = 500;        // full design evaluations the algorithm may spend
+  uint64_t seed = 1;            // every random choice comes from std::mt19937_64(seed)
+  double timeLimitSeconds = 0;  // 0 = none; a limit makes results depend on machine speed
   // Algorithm hyperparameters as key=value (e.g. {"population", "20"}); an unknown key is an
   // error that lists the known ones.
   std::map<std::string, std::string> params;
@@ -40,7 +40,8 @@ struct TracePoint {
 // A stage of a multi-stage algorithm (ConfuciuX: RL, then GA), for reports.
 struct StageResult {
   std::string name;
-  int64_t samples = 0;       // evaluations the stage spent
+  int64_t samples = 0;  // evaluations the stage spent
+  double seconds = 0;   // wall time the stage took
   bool found = false;
   double bestObjective = 0;  // best feasible objective at the end of the stage
   Design best;
@@ -56,14 +57,14 @@ struct SearchResult {
   std::string algorithm;
   SearchStatus status = SearchStatus::NoFeasible;
   std::string message;
-  Design best;            // model order; empty when nothing was evaluated
-  Evaluation bestEval;    // best re-evaluated by Problem::evaluate
+  Design best;                    // model order; empty when nothing was evaluated
+  Evaluation bestEval;            // best re-evaluated by Problem::evaluate
   std::vector<TracePoint> trace;  // one point per improvement, plus the final one
   std::vector<StageResult> stages;
   int64_t samplesUsed = 0;
   double seconds = 0;
-  bool provenOptimal = false;            // exact only
-  std::vector<TradeoffPoint> tradeoff;   // exact only: Pareto curve up to the budget
+  bool provenOptimal = false;           // exact only
+  std::vector<TradeoffPoint> tradeoff;  // exact only: Pareto curve up to the budget
 };
 
 struct SearchAlgorithmInfo {

@@ -371,11 +371,19 @@ class EyerissModel final : public CostModel {
 
   // [Area] PEs (MAC, psum adder, scratchpads as flip-flops) + GLB SRAM + control.
   double areaUm2(const ArrayConfig& c) const override {
+    double total = 0;
+    for (const auto& [part, um2] : areaBreakdownUm2(c)) total += um2;
+    return total;
+  }
+
+  std::vector<std::pair<std::string, double>> areaBreakdownUm2(const ArrayConfig& c) const override {
     const TechTable& t = tech_;
+    const double pes = double(c.rows * c.cols);
     const double spadBits = double(8 * c.filterSpad + 8 * c.ifmapSpad + 32 * c.psumSpad);
-    const double pe = t.mac8AreaUm2 + t.add32AreaUm2 + spadBits * t.regAreaUm2PerBit;
-    return double(c.rows * c.cols) * pe + double(c.bufferBytes) * 8 * t.sramAreaUm2PerBit +
-           t.controlAreaUm2;
+    return {{"PE MACs", pes * (t.mac8AreaUm2 + t.add32AreaUm2)},
+            {"PE scratchpads", pes * spadBits * t.regAreaUm2PerBit},
+            {"global buffer", double(c.bufferBytes) * 8 * t.sramAreaUm2PerBit},
+            {"control", t.controlAreaUm2}};
   }
 
   // [FPGA] first cut, to be calibrated against Yosys on generated designs.

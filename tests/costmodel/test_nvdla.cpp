@@ -206,3 +206,19 @@ TEST(NvdlaModel, ConfigForUsesExactlyThePes) {
     prev = double(c.cycles);
   }
 }
+
+TEST(CostModels, AreaBreakdownSumsToArea) {
+  for (const auto& info : costModels()) {
+    auto model = info.make();
+    ArrayConfig c;
+    c.style = model->style();
+    double sum = 0;
+    auto parts = model->areaBreakdownUm2(c);
+    EXPECT_GE(parts.size(), 3u) << info.name;
+    for (const auto& [name, um2] : parts) {
+      EXPECT_GT(um2, 0) << info.name << " " << name;
+      sum += um2;
+    }
+    EXPECT_DOUBLE_EQ(sum, model->areaUm2(c)) << info.name;
+  }
+}

@@ -9,7 +9,7 @@ bin="${ANALECTS_BUILD_DIR:-$root/build}/flows/analects"
 samples="${1:-500}"; style="${2:-nvdla}"; deploy="${3:-lp}"; shift $(( $# < 3 ? $# : 3 ))
 budgets=("$@"); [ ${#budgets[@]} -eq 0 ] && budgets=(0.5 0.1)
 models=(resnet18 resnet50 mobilenet_v2 mnasnet vgg16 alexnet squeezenet shufflenet_v2 googlenet densenet121 resnext50)
-algos=(confuciux reinforce ga random anneal tpe a2c baseline-dla)
+algos=(lagrange confuciux reinforce ga random anneal tpe a2c baseline-dla)
 constraint=area; [ "$deploy" = ls ] && constraint=pes+buffer
 printf '| model | budget | optimum |'; for a in "${algos[@]}"; do printf ' %s |' "$a"; done; printf '\n'
 printf '|---|---|---|'; for a in "${algos[@]}"; do printf -- '---|'; done; printf '\n'

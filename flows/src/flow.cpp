@@ -123,10 +123,16 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
     writeFileAtomic(out("trace.csv"), csv);
     summary.written.push_back(out("trace.csv"));
   }
-  const search::SearchResult& chosen = results.front();
-  if (chosen.status != search::SearchStatus::Found)
-    throw search::SearchError(fmt::format("{} found no design within the budget: {}",
-                                          chosen.algorithm, chosen.message));
+  // The generated design is the best feasible one any algorithm found (ties: listed first).
+  const search::SearchResult* best = nullptr;
+  for (const auto& r : results)
+    if (r.status == search::SearchStatus::Found &&
+        (!best || r.bestEval.objective < best->bestEval.objective))
+      best = &r;
+  if (!best)
+    throw search::SearchError(fmt::format("no algorithm found a design within the budget ({})",
+                                          results.front().message));
+  const search::SearchResult& chosen = *best;
 
   // 2. The chosen design: one accelerator (LS) or one per layer (LP).
   auto allocations = search::allocationsOf(problem, chosen.best);
@@ -182,7 +188,7 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
 
   // 4. Report.
   progress.step("report");
-  ReportInput in{recipe, problem, results, optimum, arrays, layerCosts, *model, total};
+  ReportInput in{recipe, problem, results, chosen, optimum, arrays, layerCosts, *model, total};
   writeFileAtomic(out("report.html"), renderReport(in));
   summary.written.push_back(out("report.html"));
   return summary;

@@ -27,7 +27,7 @@ std::string num(double v) {
 std::string renderReport(const ReportInput& in) {
   const auto& p = in.problem;
   const auto& w = p.workload();
-  const auto& chosen = in.results.front();
+  const auto& chosen = in.chosen;
   std::string h = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Analects report: " +
                   htmlEscape(in.recipe.name) + "</title>" + kStyle + "</head><body>\n";
   h += fmt::format("<h1>Analects report: {}</h1>\n", htmlEscape(in.recipe.name));
@@ -77,7 +77,8 @@ std::string renderReport(const ReportInput& in) {
     buf.push_back(double(allocations[i].bufferBytes));
     cycles.push_back(double(in.layerCosts[i].cycles));
   }
-  h += "<h2>Chosen design</h2>\n";
+  h += fmt::format("<h2>Chosen design</h2>\n<p>The best feasible design of the search, found by "
+                   "<b>{}</b>.</p>\n", htmlEscape(chosen.algorithm));
   for (const auto& a : in.arrays) {
     if (in.arrays.size() > 1) break;
     h += fmt::format("<p>Accelerator <b>{}</b>: {} PEs, {} B buffer, area {:.3f} mm&sup2;.</p>\n",

@@ -1,7 +1,9 @@
 // Sizes of the generated NVDLA-style RTL, derived from an ArrayConfig.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "analects/rtlgen/rtlgen.h"
 #include "templates.h"
@@ -68,6 +70,11 @@ NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& c) {
   p.dataRowBits = rowBits(p.dataRows);
   p.weightRowBits = rowBits(p.weightRows);
   p.accRowBits = rowBits(p.accRows);
+  // Tiny memories get a few spare rows so the address width is exactly the one they need.
+  for (auto [rows, bits] : {std::pair{&p.dataRows, p.dataRowBits},
+                            std::pair{&p.weightRows, p.weightRowBits},
+                            std::pair{&p.accRows, p.accRowBits}})
+    *rows = std::max<int64_t>(*rows, (int64_t(1) << (bits - 1)) + 1);
   if (p.dataAddrBits() > 32 || p.weightAddrBits() > 32)
     fail(fmt::format("buffer bytes = {} need more than 32 address bits", c.bufferBytes));
   if (p.pixelBits() > 16) fail("accumulator depth above 65536 pixels");

@@ -14,12 +14,14 @@ SearchAlgorithmInfo tpeAlgorithm();
 SearchAlgorithmInfo a2cAlgorithm();
 SearchAlgorithmInfo baselineDlaAlgorithm();
 SearchAlgorithmInfo exactAlgorithm();
+SearchAlgorithmInfo lagrangeAlgorithm();
 
 const std::vector<SearchAlgorithmInfo>& searchAlgorithms() {
   static const std::vector<SearchAlgorithmInfo> algorithms = {
       confuciuxAlgorithm(), reinforceAlgorithm(),   gaAlgorithm(),
       randomAlgorithm(),    annealAlgorithm(),      tpeAlgorithm(),
-      a2cAlgorithm(),       baselineDlaAlgorithm(), exactAlgorithm(),
+      a2cAlgorithm(),       baselineDlaAlgorithm(), lagrangeAlgorithm(),
+      exactAlgorithm(),
   };
   return algorithms;
 }

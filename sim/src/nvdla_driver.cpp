@@ -272,10 +272,11 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   }
   for (int64_t c = 0; c < s.colTiles; ++c) {
     const auto [first, last] = colSpan(c);
-    if (last - first + 1 != s.colInputCols(c))
+    const int64_t n = std::max<int64_t>(last - first + 1, 0);  // 0: the tile is all padding
+    if (n != s.colInputCols(c))
       throw fail(fmt::format("driver fetches {} input columns for column tile {}, the model {}",
-                             last - first + 1, c, s.colInputCols(c)));
-    maxCols = std::max(maxCols, last - first + 1);
+                             n, c, s.colInputCols(c)));
+    maxCols = std::max(maxCols, n);
   }
 
   // CBUF placement mirrors the model's buffer need: two input halves of the largest tile (or
@@ -310,7 +311,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
     const int64_t cb0 = ct * s.channelTile, tileBlocks = s.tileChannelBlocks(ct);
     const auto& fetched = bandRows[size_t(b)];
     const auto [wFirst, wLast] = colSpan(c);
-    const int64_t inCols = wLast - wFirst + 1;
+    const int64_t inCols = std::max<int64_t>(wLast - wFirst + 1, 0);
+    const bool emptyTile = fetched.empty() || inCols == 0;  // all padding: nothing to fetch
     const int64_t rowPitch = inCols * tileBlocks;  // CBUF: [row][column][channel block]
     const Tile inTile{blk, b, c, -1, ct};
     nv::StepDescriptor d;
@@ -390,14 +392,16 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
 
     // Compute: the tile's rows, columns and channel blocks as placed.
     const auto placed = inPlace.find({b, c, ct});
-    if (placed == inPlace.end() || !(placed->second.tile == inTile))
+    if (!emptyTile && (placed == inPlace.end() || !(placed->second.tile == inTile)))
       throw fail(fmt::format("step {} computes an input tile that is not in the CBUF", i));
-    const Region in = placed->second;
+    const Region in = emptyTile ? Region{0, 0, inTile} : placed->second;
     const int64_t hTop = p0 * v.strideH - v.padTop, wLeft = q0 * v.strideW - v.padLeft;
     const int64_t pStride = (skip ? v.R : v.strideH) * rowPitch;
     const int64_t tStride = (skip ? 1 : v.dilationH) * rowPitch;
     int64_t rowBase;  // CBUF row of (first output row, tap 0), may lie above the tile
-    if (skip) {
+    if (emptyTile) {
+      rowBase = 0;  // every tap reads padding; the address is never used
+    } else if (skip) {
       int64_t m = 0;  // taps of the band's first row above the image (not fetched)
       for (int64_t r = 0; r < v.R; ++r) m += hTop + r * v.dilationH < 0;
       rowBase = -m;

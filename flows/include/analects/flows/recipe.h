@@ -23,7 +23,7 @@ struct Recipe {
   std::string objective = "latency";
   std::string constraint = "pes+buffer";
   std::string budget = "edge";
-  std::vector<std::string> algorithms = {"confuciux", "exact"};  // the first picks the design
+  std::vector<std::string> algorithms = {"confuciux", "exact"};  // the best result is generated
   int64_t samples = 500;
   uint64_t seed = 1;
   int64_t dramBytesPerCycle = 8;

@@ -14,7 +14,8 @@ namespace analects::flows {
 struct ReportInput {
   const Recipe& recipe;
   const search::Problem& problem;
-  const std::vector<search::SearchResult>& results;  // first = chosen design
+  const std::vector<search::SearchResult>& results;
+  const search::SearchResult& chosen;  // the generated design's search
   std::optional<double> optimum;
   const std::vector<ArrayConfig>& arrays;  // LS: one; LP: one per layer
   const std::vector<Cost>& layerCosts;     // chosen design, per layer

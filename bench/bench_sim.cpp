@@ -1,0 +1,51 @@
+// bench_sim: simulation speed of the generated NVDLA-style RTL (Verilated, in the SystemC
+// testbench with the DRAM model), in simulated cycles per wall-clock second, and the model's
+// agreement on the benchmarked layer. The Verilated model is built once, before timing, into
+// $ANALECTS_SIM_CACHE (or the default cache).
+//
+//   bench_sim --benchmark_filter=Conv3x3/16
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+#include "analects/rtlgen/rtlgen.h"
+#include "analects/sim/sim.h"
+
+namespace {
+
+using namespace analects;
+
+// A ResNet-style 3x3 conv (64 -> 64 channels, 28 x 28, pad 1) on an atom x atom array.
+void simulateConv3x3(benchmark::State& state) {
+  const int64_t atom = state.range(0);
+  ArrayConfig c;
+  c.atomK = c.atomC = atom;
+  c.bufferBytes = 65536;
+  const auto dir = std::filesystem::temp_directory_path() / ("analects_bench_" + rtlgen::topName(c));
+  const auto design = rtlgen::generate(c, dir.string());
+  sim::SimOptions o;
+  o.buildJobs = 2;
+  sim::buildModel(design.designJson, o);  // not timed
+  Workload w;
+  w.name = "bench";
+  w.layers = {Layer::conv("conv3x3", 64, 64, 28, 28, 3, 3, 1, 1)};
+  int64_t cycles = 0, modelCycles = 0, rtlCycles = 0;
+  double simSeconds = 0;
+  for (auto _ : state) {
+    const auto r = sim::simulate(design.designJson, w, o);
+    if (!r.allOk()) state.SkipWithError("simulation is not exact");
+    cycles += r.simulatedCycles;
+    simSeconds += r.simSeconds;
+    modelCycles = r.layers[0].modelCycles;
+    rtlCycles = r.layers[0].rtlCycles;
+  }
+  state.counters["cycles/s"] = benchmark::Counter(double(cycles), benchmark::Counter::kIsRate);
+  state.counters["sim_cycles/s"] = double(cycles) / simSeconds;
+  state.counters["model_cycles"] = double(modelCycles);
+  state.counters["rtl_cycles"] = double(rtlCycles);
+}
+BENCHMARK(simulateConv3x3)->Name("Conv3x3")->Arg(4)->Arg(16)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();

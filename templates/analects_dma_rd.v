@@ -1,9 +1,10 @@
 // Read DMA of one step: issues the step's request list (up to four 4-D requests: n3 x n2 x n1
 // chunks, strides from the layer registers) on the DRAM read port, one a cycle, and splits
-// the returning byte stream, INB bytes a beat, into input atoms (the first in_bytes bytes) and
-// weight blocks (the rest) written into the two CBUF parts. The DRAM port streams a step's
+// the returning byte stream, INB bytes a beat, into weight blocks (the first w_bytes bytes) and
+// input atoms (the rest) written into the two CBUF parts. The DRAM port streams a step's
 // requests back to back, so the load takes latency + ceil(bytes / INB) cycles; the last beat's
-// bytes are written in the cycle they arrive.
+// bytes are written in the cycle they arrive. Weights go first: their single request is the
+// largest, which gives the later requests the most time to reach the port.
 module analects_dma_rd #(
   parameter integer INB   = 8,    // bytes per DRAM beat
   parameter integer DUNIT = 16,   // bytes per input atom (atomC)
@@ -23,8 +24,8 @@ module analects_dma_rd #(
   input  wire [31:0]              stride1,   // byte strides of the request dimensions
   input  wire [31:0]              stride2,
   input  wire [31:0]              stride3,
-  input  wire [31:0]              in_bytes,  // input bytes of the stream (first)
-  input  wire [31:0]              w_bytes,   // weight bytes of the stream (after the input)
+  input  wire [31:0]              in_bytes,  // input bytes of the stream (after the weights)
+  input  wire [31:0]              w_bytes,   // weight bytes of the stream (first)
   input  wire [DRW+DLN-1:0]       in_dst,    // first input atom written
   input  wire [WRW+WLN-1:0]       w_dst,     // first weight block written
   // DRAM read port.
@@ -57,7 +58,7 @@ module analects_dma_rd #(
   reg [2:0]       nreq_q, idx_q;
   reg [4*128-1:0] reqs_q;
   reg [31:0]      rem_q;     // bytes still to arrive
-  reg [31:0]      in_rem_q;  // input bytes still to arrive
+  reg [31:0]      w_rem_q;   // weight bytes still to arrive
 
   wire [127:0] req = reqs_q[idx_q*128 +: 128];
   assign rd_req_valid     = busy_q && idx_q < nreq_q;
@@ -72,11 +73,11 @@ module analects_dma_rd #(
   wire   unused_req_bits  = ^req[127:112];
   assign rd_req_last      = idx_q == nreq_q - 3'd1;
 
-  // This beat's bytes: input first, the rest weights.
+  // This beat's bytes: weights first, the rest input.
   wire           beat = busy_q && rd_valid;
   wire [CIW-1:0] nb   = (rem_q < INB) ? rem_q[CIW-1:0] : INB[CIW-1:0];
-  wire [CIW-1:0] nd   = (in_rem_q < {{(32-CIW){1'b0}}, nb}) ? in_rem_q[CIW-1:0] : nb;
-  wire [CIW-1:0] nw   = nb - nd;
+  wire [CIW-1:0] nw   = (w_rem_q < {{(32-CIW){1'b0}}, nb}) ? w_rem_q[CIW-1:0] : nb;
+  wire [CIW-1:0] nd   = nb - nw;
   assign last = beat && rem_q <= INB;
 
   always @(posedge clk) begin
@@ -88,12 +89,12 @@ module analects_dma_rd #(
       idx_q    <= 3'd0;
       reqs_q   <= reqs;
       rem_q    <= in_bytes + w_bytes;
-      in_rem_q <= in_bytes;
+      w_rem_q  <= w_bytes;
     end else if (busy_q) begin
       if (rd_req_valid && rd_req_ready) idx_q <= idx_q + 3'd1;
       if (beat) begin
         rem_q    <= rem_q - {{(32-CIW){1'b0}}, nb};
-        in_rem_q <= in_rem_q - {{(32-CIW){1'b0}}, nd};
+        w_rem_q  <= w_rem_q - {{(32-CIW){1'b0}}, nw};
       end
       if (last) busy_q <= 1'b0;
     end
@@ -101,12 +102,12 @@ module analects_dma_rd #(
 
   analects_unpack #(.UNIT(DUNIT), .INB(INB), .NOUT(DNOUT), .LNOUT(DLN), .RW(DRW)) u_unpack_data (
     .clk(clk), .rst_n(rst_n), .start(start), .dst(in_dst),
-    .in_cnt(beat ? nd : {CIW{1'b0}}), .in_data(rd_data),
+    .in_cnt(beat ? nd : {CIW{1'b0}}), .in_data(rd_data >> {nw, 3'b000}),
     .we(d_we), .waddr(d_waddr), .wdata(d_wdata));
 
   analects_unpack #(.UNIT(WUNIT), .INB(INB), .NOUT(WNOUT), .LNOUT(WLN), .RW(WRW)) u_unpack_weight (
     .clk(clk), .rst_n(rst_n), .start(start), .dst(w_dst),
-    .in_cnt(beat ? nw : {CIW{1'b0}}), .in_data(rd_data >> {nd, 3'b000}),
+    .in_cnt(beat ? nw : {CIW{1'b0}}), .in_data(rd_data),
     .we(w_we), .waddr(w_waddr), .wdata(w_wdata));
 
   assign busy = busy_q;

@@ -24,8 +24,8 @@ constexpr int kFormatVersion = 1;
 // Leaf modules of an NVDLA-style design, in compile order (leaves before their users).
 const std::vector<std::string>& nvdlaLeaves() {
   static const std::vector<std::string> leaves = {
-      "analects_sram_1r1w", "analects_delay",   "analects_mac_cell", "analects_cbuf",
-      "analects_unpack",    "analects_dma_rd",  "analects_dma_wr",   "analects_seq",
+      "analects_sram_1r1w", "analects_delay",    "analects_mac_cell",  "analects_cbuf",
+      "analects_unpack",    "analects_dma_rd",   "analects_dma_wr",    "analects_seq",
       "analects_acc",       "analects_cfg_regs", "analects_desc_ring", "analects_ctrl"};
   return leaves;
 }
@@ -59,14 +59,15 @@ json configJson(const ArrayConfig& c) {
 }
 
 json rtlJson(const NvdlaRtlParams& p) {
-  return json{{"input_cbuf", {{"banks", p.dataBanks}, {"rows", p.dataRows}, {"width_bits", 8 * p.atomC}}},
-              {"weight_cbuf",
-               {{"banks", p.weightBanks}, {"rows", p.weightRows}, {"width_bits", 8 * p.atomK * p.atomC}}},
-              {"accumulator",
-               {{"halves", 2}, {"banks", p.accBanks}, {"rows", p.accRows}, {"width_bits", 32 * p.atomK}}},
-              {"descriptor_ring", {{"entries", p.descDepth}, {"words", nvdla::kDescWords}}},
-              {"dram_port_bits", 64},
-              {"dram_bytes_used", p.dramBytes}};
+  return json{
+      {"input_cbuf", {{"banks", p.dataBanks}, {"rows", p.dataRows}, {"width_bits", 8 * p.atomC}}},
+      {"weight_cbuf",
+       {{"banks", p.weightBanks}, {"rows", p.weightRows}, {"width_bits", 8 * p.atomK * p.atomC}}},
+      {"accumulator",
+       {{"halves", 2}, {"banks", p.accBanks}, {"rows", p.accRows}, {"width_bits", 32 * p.atomK}}},
+      {"descriptor_ring", {{"entries", p.descDepth}, {"words", nvdla::kDescWords}}},
+      {"dram_port_bits", 64},
+      {"dram_bytes_used", p.dramBytes}};
 }
 
 std::string configHeader(const ArrayConfig& c, const NvdlaRtlParams& p, const std::string& top) {
@@ -143,12 +144,9 @@ GeneratedDesign generate(const ArrayConfig& config, const std::string& dir) {
   g.sources.push_back(g.top + ".v");
   writeFile(fs::path(dir) / (g.top + ".v"), topVerilog(config));
 
-  json design{{"format", kFormat},
-              {"version", kFormatVersion},
-              {"top", g.top},
-              {"config", configJson(config)},
-              {"rtl", rtlJson(p)},
-              {"sources", g.sources}};
+  json design{{"format", kFormat}, {"version", kFormatVersion},
+              {"top", g.top},      {"config", configJson(config)},
+              {"rtl", rtlJson(p)}, {"sources", g.sources}};
   writeFile(fs::path(dir) / "design.json", design.dump(2) + "\n");
   writeFile(fs::path(dir) / "config.h", configHeader(config, p, g.top));
   std::string filelist;

@@ -12,7 +12,9 @@ namespace analects::rtlgen {
 
 namespace {
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 int64_t pow2Ceil(int64_t v) {
   int64_t p = 1;
   while (p < v) p *= 2;
@@ -24,13 +26,21 @@ int log2Exact(int64_t v) {
   return n;
 }
 // Address bits of `rows` entries; at least 2 so every derived width stays positive.
-int rowBits(int64_t rows) { return std::max(2, log2Exact(rows)); }
+int rowBits(int64_t rows) {
+  return std::max(2, log2Exact(rows));
+}
 
 }  // namespace
 
-int NvdlaRtlParams::dataAddrBits() const { return dataRowBits + log2Exact(dataBanks); }
-int NvdlaRtlParams::weightAddrBits() const { return weightRowBits + log2Exact(weightBanks); }
-int NvdlaRtlParams::pixelBits() const { return accRowBits + log2Exact(accBanks); }
+int NvdlaRtlParams::dataAddrBits() const {
+  return dataRowBits + log2Exact(dataBanks);
+}
+int NvdlaRtlParams::weightAddrBits() const {
+  return weightRowBits + log2Exact(weightBanks);
+}
+int NvdlaRtlParams::pixelBits() const {
+  return accRowBits + log2Exact(accBanks);
+}
 
 NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& c) {
   c.validate();
@@ -42,9 +52,10 @@ NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& c) {
     fail(fmt::format("DRAM bytes/cycle = {} exceeds the 64-bit DRAM port (at most 8)",
                      c.dramBytesPerCycle));
   if (c.pipelineDepth < 4)
-    fail(fmt::format("pipeline depth = {} is below the 4 stages of the MAC datapath (CBUF read, "
-                     "multiply, adder tree, accumulate)",
-                     c.pipelineDepth));
+    fail(
+        fmt::format("pipeline depth = {} is below the 4 stages of the MAC datapath (CBUF read, "
+                    "multiply, adder tree, accumulate)",
+                    c.pipelineDepth));
   if (c.pipelineDepth > 64) fail("pipeline depth above 64");
   NvdlaRtlParams p;
   p.atomK = c.atomK;
@@ -71,9 +82,9 @@ NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& c) {
   p.weightRowBits = rowBits(p.weightRows);
   p.accRowBits = rowBits(p.accRows);
   // Tiny memories get a few spare rows so the address width is exactly the one they need.
-  for (auto [rows, bits] : {std::pair{&p.dataRows, p.dataRowBits},
-                            std::pair{&p.weightRows, p.weightRowBits},
-                            std::pair{&p.accRows, p.accRowBits}})
+  for (auto [rows, bits] :
+       {std::pair{&p.dataRows, p.dataRowBits}, std::pair{&p.weightRows, p.weightRowBits},
+        std::pair{&p.accRows, p.accRowBits}})
     *rows = std::max<int64_t>(*rows, (int64_t(1) << (bits - 1)) + 1);
   if (p.dataAddrBits() > 32 || p.weightAddrBits() > 32)
     fail(fmt::format("buffer bytes = {} need more than 32 address bits", c.bufferBytes));

@@ -8,7 +8,9 @@
 
 extern "C" {
 
-int analects_dut_abi() { return analects_dut::kAbi; }
+int analects_dut_abi() {
+  return analects_dut::kAbi;
+}
 
 sc_core::sc_module* analects_dut_create(const char* name, sc_core::sc_clock* clk,
                                         analects_dut::Signals* s) {

@@ -78,9 +78,10 @@ void DramModel::onClock() {
     int64_t n = B_;
     if (known_ - delivered_ < B_) {
       if (!complete_)
-        fail(fmt::format("beat {} of the load started in cycle {} needs bytes of a request not yet "
-                         "issued (latency {} is too short for this request list)",
-                         j, start_, L_));
+        fail(
+            fmt::format("beat {} of the load started in cycle {} needs bytes of a request not yet "
+                        "issued (latency {} is too short for this request list)",
+                        j, start_, L_));
       n = known_ - delivered_;
     }
     if (n > 0 && error_.empty()) {

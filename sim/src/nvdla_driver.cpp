@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <tuple>
 #include <random>
+#include <tuple>
 
 #include "analects/costmodel/cost_model.h"
 #include "golden.h"
@@ -18,7 +18,9 @@ namespace nv = rtlgen::nvdla;
 
 namespace {
 
-int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+int64_t alignUp(int64_t v, int64_t a) {
+  return (v + a - 1) / a * a;
+}
 
 // Input rows of one band in the order the DMA fetches them (costmodel's bandInputRows(), row by
 // row): the contiguous window span, or, when the stride skips rows, each output row's taps.
@@ -48,8 +50,10 @@ struct RowGroup {
 std::vector<RowGroup> rowGroups(const std::vector<int64_t>& rows, int64_t pitchWanted) {
   std::vector<RowGroup> runs;
   for (int64_t h : rows) {
-    if (!runs.empty() && runs.back().start + runs.back().len == h) ++runs.back().len;
-    else runs.push_back({h, 1, 1, 0});
+    if (!runs.empty() && runs.back().start + runs.back().len == h)
+      ++runs.back().len;
+    else
+      runs.push_back({h, 1, 1, 0});
   }
   std::vector<RowGroup> groups;
   for (const auto& r : runs) {
@@ -79,8 +83,8 @@ int autoShift(const ConvView& v) {
 std::string describeLayer(const Layer& l) {
   if (l.op != OpType::Conv)
     return fmt::format("{} M={} N={} K={}", opName(l.op), l.gemmM(), l.K, l.C);
-  std::string s = fmt::format("conv N={} K={} C={} H={} W={} R={} S={}", l.N, l.K, l.C, l.H, l.W,
-                              l.R, l.S);
+  std::string s =
+      fmt::format("conv N={} K={} C={} H={} W={} R={} S={}", l.N, l.K, l.C, l.H, l.W, l.R, l.S);
   if (l.strideH != 1 || l.strideW != 1) s += fmt::format(" stride={}x{}", l.strideH, l.strideW);
   if (l.padH || l.padW || l.padHEnd || l.padWEnd)
     s += fmt::format(" pad={},{},{},{}", l.padH, l.padW, l.padHEnd, l.padWEnd);
@@ -109,8 +113,9 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   LayerProgram prog;
   prog.layer = layer;
   if (config.dramLatencyCycles < 1)
-    throw fail("the simulated DRAM needs a latency of at least 1 cycle (a registered port "
-               "cannot answer a request in the cycle it is made)");
+    throw fail(
+        "the simulated DRAM needs a latency of at least 1 cycle (a registered port "
+        "cannot answer a request in the cycle it is made)");
   const Cost cost = makeCostModel(Style::Nvdla)->evaluate(layer, config);
   if (!cost.feasible) throw fail("the design cannot run it: " + cost.reason);
   NvdlaSchedule s;
@@ -133,10 +138,16 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   const int64_t effR = v.dilationH * (v.R - 1) + 1;
   const bool skip = v.strideH >= effR;
   for (auto [what, value] : {std::pair<const char*, int64_t>{"channel blocks", cbN},
-                             {"R", v.R}, {"S", v.S}, {"Q", v.Q}, {"stride", v.strideH},
-                             {"stride", v.strideW}, {"dilation", v.dilationH},
-                             {"dilation", v.dilationW}, {"band rows", s.bandRows}})
-    if (value > 65535) throw fail(fmt::format("{} = {} exceeds the RTL's 16-bit counter", what, value));
+                             {"R", v.R},
+                             {"S", v.S},
+                             {"Q", v.Q},
+                             {"stride", v.strideH},
+                             {"stride", v.strideW},
+                             {"dilation", v.dilationH},
+                             {"dilation", v.dilationW},
+                             {"band rows", s.bandRows}})
+    if (value > 65535)
+      throw fail(fmt::format("{} = {} exceeds the RTL's 16-bit counter", what, value));
 
   // Random data, the golden outputs.
   std::mt19937_64 rng(o.seed);
@@ -167,8 +178,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
           for (int64_t cv = 0; cv < s.channels; ++cv) {
             const int64_t c = sg * gp * Cg + cv;
             if (c >= v.C) continue;
-            prog.dram[size_t(inBase + (sg * v.N + n) * surfaceBytes + h * rowBytes + wc * Cpad + cv)] =
-                uint8_t(x[size_t(v.inputIndex(n, c, h, wc))]);
+            prog.dram[size_t(inBase + (sg * v.N + n) * surfaceBytes + h * rowBytes + wc * Cpad +
+                             cv)] = uint8_t(x[size_t(v.inputIndex(n, c, h, wc))]);
           }
   for (int64_t sg = 0; sg < SG; ++sg)
     for (int64_t kg = 0; kg < kgN; ++kg)
@@ -274,8 +285,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
     const auto [first, last] = colSpan(c);
     const int64_t n = std::max<int64_t>(last - first + 1, 0);  // 0: the tile is all padding
     if (n != s.colInputCols(c))
-      throw fail(fmt::format("driver fetches {} input columns for column tile {}, the model {}",
-                             n, c, s.colInputCols(c)));
+      throw fail(fmt::format("driver fetches {} input columns for column tile {}, the model {}", n,
+                             c, s.colInputCols(c)));
     maxCols = std::max(maxCols, n);
   }
 
@@ -296,7 +307,10 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
       return block == o.block && b == o.b && c == o.c && kg == o.kg && ct == o.ct;
     }
   };
-  struct Region { int64_t lo = 0, hi = 0; Tile tile; };
+  struct Region {
+    int64_t lo = 0, hi = 0;
+    Tile tile;
+  };
   std::map<std::tuple<int64_t, int64_t, int64_t>, Region> inPlace;  // (b, c, ct) -> region
   std::vector<Tile> slotOwner(size_t(2 * kgN + 2));
   int64_t inLoads = 0, wLoads = 0, curSlot = -1, outTiles = 0;
@@ -313,7 +327,7 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
     const auto [wFirst, wLast] = colSpan(c);
     const int64_t inCols = std::max<int64_t>(wLast - wFirst + 1, 0);
     const bool emptyTile = fetched.empty() || inCols == 0;  // all padding: nothing to fetch
-    const int64_t rowPitch = inCols * tileBlocks;  // CBUF: [row][column][channel block]
+    const int64_t rowPitch = inCols * tileBlocks;           // CBUF: [row][column][channel block]
     const Tile inTile{blk, b, c, -1, ct};
     nv::StepDescriptor d;
     std::vector<nv::StepDescriptor::Request> reqs;
@@ -337,8 +351,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
       // Loading runs during the previous step's compute: it must not overwrite that input
       // (rewriting the same rows of the same resident image with the same bytes is harmless).
       const bool sameImage = s.inputResident && prevInput.tile.block == blk;
-      if (i > 0 && load.lo < prevInput.hi && prevInput.lo < load.hi && !(prevInput.tile == inTile) &&
-          !sameImage)
+      if (i > 0 && load.lo < prevInput.hi && prevInput.lo < load.hi &&
+          !(prevInput.tile == inTile) && !sameImage)
         throw fail(fmt::format("step {} would load over the input of step {}", i, i - 1));
       inPlace[{b, c, ct}] = load;
       d.inputBytes = uint32_t(st.inputBytes);
@@ -349,8 +363,12 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
         rq.addr = uint32_t(at + uint64_t(g.start * rowBytes));
         int64_t n1 = 1, n2 = 1, n3 = 1, bytes = 0;
         switch (fetch) {
-          case Fetch::Rows: bytes = g.len * rowBytes, n1 = g.count; break;
-          case Fetch::Columns: bytes = inCols * Cpad, n1 = g.len, n2 = g.count; break;
+          case Fetch::Rows:
+            bytes = g.len * rowBytes, n1 = g.count;
+            break;
+          case Fetch::Columns:
+            bytes = inCols * Cpad, n1 = g.len, n2 = g.count;
+            break;
           case Fetch::Channels:
             bytes = tileBlocks * s.atomC, n1 = inCols, n2 = g.len, n3 = g.count;
             break;
@@ -380,10 +398,13 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
       d.weightBytes = uint32_t(st.weightBytes);
       d.weightDst = uint32_t(slot * slotBlocks);
       nv::StepDescriptor::Request rq;
-      rq.addr = uint32_t(wBase + (st.superGroup * kgN + kg) * wBytes + cb0 * v.R * v.S * blockBytes);
+      rq.addr =
+          uint32_t(wBase + (st.superGroup * kgN + kg) * wBytes + cb0 * v.R * v.S * blockBytes);
       rq.bytes = uint32_t(st.weightBytes);
       reqs.push_back(rq);
     }
+    // The stream carries the weights first (one request, the largest), then the input.
+    if (st.weightBytes > 0) std::rotate(reqs.begin(), reqs.end() - 1, reqs.end());
     if (reqs.size() > size_t(nv::kMaxRequests))
       throw fail(fmt::format("step {} needs {} DRAM requests; the RTL's DMA takes at most {}", i,
                              reqs.size(), nv::kMaxRequests));
@@ -414,12 +435,14 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
       for (int64_t r = 0; r < v.R; ++r) {
         const int64_t h = p * v.strideH - v.padTop + r * v.dilationH;
         if (h < 0 || h >= v.H) continue;
-        const int64_t at = dataBase + (p - p0) * pStride + r * tStride - (wLeft - wFirst) * tileBlocks;
+        const int64_t at =
+            dataBase + (p - p0) * pStride + r * tStride - (wLeft - wFirst) * tileBlocks;
         const auto it = std::find(fetched.begin(), fetched.end(), h);
         if (it == fetched.end() || at != in.lo + (it - fetched.begin()) * rowPitch)
-          throw fail(fmt::format("band {}: input row {} is not where the address generator looks "
-                                 "(the RTL cannot run this stride/padding/dilation combination)",
-                                 b, h));
+          throw fail(
+              fmt::format("band {}: input row {} is not where the address generator looks "
+                          "(the RTL cannot run this stride/padding/dilation combination)",
+                          b, h));
       }
     for (int64_t q = q0; q < q0 + cols; ++q)
       for (int64_t sc = 0; sc < v.S; ++sc) {
@@ -427,7 +450,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
         if (wc >= 0 && wc < v.W && (wc < wFirst || wc > wLast))
           throw fail(fmt::format("column tile {}: input column {} was not fetched", c, wc));
       }
-    const int64_t slot = s.weightsResident ? (SG > 1 ? (st.superGroup % 2) * kgN : 0) + kg : curSlot;
+    const int64_t slot =
+        s.weightsResident ? (SG > 1 ? (st.superGroup % 2) * kgN : 0) + kg : curSlot;
     if (slot < 0 || !(slotOwner[size_t(slot)] == Tile{st.superGroup, -1, -1, kg, ct}))
       throw fail(fmt::format("step {} computes weights that are not in the CBUF", i));
     d.dataBase = uint32_t(dataBase);
@@ -446,8 +470,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
     if (rows * cols > config.accDepthPixels) throw fail("a step exceeds the accumulator depth");
     if (rows > 65535 || cols > 65535) throw fail("a tile exceeds the RTL's 16-bit counters");
     if (st.storeCycles > 0) {  // the output tile is complete: store it during the next step
-      d.outAddr = uint32_t(outBase + ((blk * kgN + kg) * v.P * v.Q + p0 * v.Q + rows * q0) *
-                                         atomK * OB);
+      d.outAddr =
+          uint32_t(outBase + ((blk * kgN + kg) * v.P * v.Q + p0 * v.Q + rows * q0) * atomK * OB);
       d.pixels = uint32_t(rows * cols);
       ++outTiles;
     }

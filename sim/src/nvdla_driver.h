@@ -30,8 +30,8 @@ struct LayerProgram {
   int64_t modelCycles = 0;
   std::vector<std::pair<uint32_t, uint32_t>> layerRegs;  // (register, value)
   std::vector<rtlgen::nvdla::StepDescriptor> steps;
-  std::vector<uint8_t> dram;  // initial DRAM contents: input surfaces, weight groups, outputs 0
-  uint64_t outBase = 0;       // output region: one surface of atomK channels per (block, kg)
+  std::vector<uint8_t> dram;      // initial DRAM contents: input surfaces, weight groups, outputs 0
+  uint64_t outBase = 0;           // output region: one surface of atomK channels per (block, kg)
   std::vector<uint8_t> expected;  // expected bytes of the output region
 };
 

@@ -22,7 +22,9 @@
 #include "verilator_build.h"
 
 // libsystemc references sc_main; simulations here never go through it.
-int sc_main(int, char*[]) { return 1; }
+int sc_main(int, char*[]) {
+  return 1;
+}
 
 namespace analects::sim {
 
@@ -31,12 +33,18 @@ namespace {
 using nlohmann::json;
 
 json toJson(const LayerSimResult& r) {
-  return json{{"name", r.name},           {"shape", r.shape},
-              {"macs", r.macs},           {"steps", r.steps},
-              {"model_cycles", r.modelCycles}, {"rtl_cycles", r.rtlCycles},
-              {"error_pct", r.errorPct},  {"outputs_match", r.outputsMatch},
-              {"mismatches", r.mismatches}, {"utilization", r.utilization},
-              {"stall_cycles", r.stallCycles}, {"seconds", r.seconds},
+  return json{{"name", r.name},
+              {"shape", r.shape},
+              {"macs", r.macs},
+              {"steps", r.steps},
+              {"model_cycles", r.modelCycles},
+              {"rtl_cycles", r.rtlCycles},
+              {"error_pct", r.errorPct},
+              {"outputs_match", r.outputsMatch},
+              {"mismatches", r.mismatches},
+              {"utilization", r.utilization},
+              {"stall_cycles", r.stallCycles},
+              {"seconds", r.seconds},
               {"error", r.error}};
 }
 
@@ -78,9 +86,10 @@ std::vector<LayerJob> selectLayers(const Workload& w, const SimOptions& o) {
       for (size_t i = 0; i < w.layers.size() && i < 12; ++i)
         names += (i ? ", " : "") + w.layers[i].name;
       if (w.layers.size() > 12) names += ", ...";
-      throw SimError(fmt::format("workload {} has no layer '{}' (layers: {}; or give an index "
-                                 "0..{})",
-                                 w.name, want, names, w.layers.size() - 1));
+      throw SimError(
+          fmt::format("workload {} has no layer '{}' (layers: {}; or give an index "
+                      "0..{})",
+                      w.name, want, names, w.layers.size() - 1));
     }
   }
   return jobs;
@@ -98,7 +107,8 @@ std::vector<LayerJob> selectLayers(const Workload& w, const SimOptions& o) {
     if (!lib) throw SimError(fmt::format("cannot load the model {}: {}", library, dlerror()));
     auto abi = reinterpret_cast<analects_dut::AbiFn>(dlsym(lib, "analects_dut_abi"));
     auto create = reinterpret_cast<analects_dut::CreateFn>(dlsym(lib, "analects_dut_create"));
-    auto traceOpen = reinterpret_cast<analects_dut::TraceOpenFn>(dlsym(lib, "analects_dut_trace_open"));
+    auto traceOpen =
+        reinterpret_cast<analects_dut::TraceOpenFn>(dlsym(lib, "analects_dut_trace_open"));
     auto traceClose =
         reinterpret_cast<analects_dut::TraceCloseFn>(dlsym(lib, "analects_dut_trace_close"));
     if (!abi || !create || !traceOpen || !traceClose || abi() != analects_dut::kAbi)
@@ -189,8 +199,8 @@ SimResult simulate(const std::string& designJson, const Workload& workload, cons
   }
   result.simSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (WIFSIGNALED(status))
-    throw SimError(fmt::format("the simulation of {} crashed ({})", design.top,
-                               strsignal(WTERMSIG(status))));
+    throw SimError(
+        fmt::format("the simulation of {} crashed ({})", design.top, strsignal(WTERMSIG(status))));
   json j;
   try {
     j = json::parse(text);

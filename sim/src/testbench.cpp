@@ -11,18 +11,25 @@ namespace analects::sim {
 
 namespace nv = rtlgen::nvdla;
 
-Testbench::Testbench(const sc_core::sc_module_name& name, analects_dut::Signals& s,
-                     DramModel& dram, const ArrayConfig& config,
-                     const rtlgen::NvdlaRtlParams& rtl, std::vector<LayerJob> jobs,
-                     const SimOptions& options, sc_core::sc_time period)
-    : sc_core::sc_module(name), s_(s), dram_(dram), config_(config), rtl_(rtl),
-      jobs_(std::move(jobs)), options_(options), period_(period) {
+Testbench::Testbench(const sc_core::sc_module_name& name, analects_dut::Signals& s, DramModel& dram,
+                     const ArrayConfig& config, const rtlgen::NvdlaRtlParams& rtl,
+                     std::vector<LayerJob> jobs, const SimOptions& options, sc_core::sc_time period)
+    : sc_core::sc_module(name),
+      s_(s),
+      dram_(dram),
+      config_(config),
+      rtl_(rtl),
+      jobs_(std::move(jobs)),
+      options_(options),
+      period_(period) {
   SC_HAS_PROCESS(Testbench);
   SC_THREAD(run);
   set_stack_size(size_t(64) << 20);  // the driver builds big tables on this stack's frames
 }
 
-int64_t Testbench::cycleNow() const { return int64_t(sc_core::sc_time_stamp() / period_); }
+int64_t Testbench::cycleNow() const {
+  return int64_t(sc_core::sc_time_stamp() / period_);
+}
 
 void Testbench::tick(int n) {
   for (int i = 0; i < n; ++i) wait(clk.posedge_event());
@@ -46,11 +53,10 @@ void Testbench::run() {
     results.push_back(runLayer(job));
     if (options_.log) {
       const auto& r = results.back();
-      options_.log(r.error.empty()
-                       ? fmt::format("{}: model {} RTL {} cycles, outputs {}", r.name,
-                                     r.modelCycles, r.rtlCycles,
-                                     r.outputsMatch ? "match" : "DIFFER")
-                       : fmt::format("{}: {}", r.name, r.error));
+      options_.log(r.error.empty() ? fmt::format("{}: model {} RTL {} cycles, outputs {}", r.name,
+                                                 r.modelCycles, r.rtlCycles,
+                                                 r.outputsMatch ? "match" : "DIFFER")
+                                   : fmt::format("{}: {}", r.name, r.error));
     }
   }
   simulatedCycles = cycleNow();
@@ -141,9 +147,10 @@ LayerSimResult Testbench::runLayer(const LayerJob& job) {
     r.errorPct = r.modelCycles > 0
                      ? 100.0 * double(r.rtlCycles - r.modelCycles) / double(r.modelCycles)
                      : 0.0;
-    r.utilization = r.rtlCycles > 0 ? double(r.macs) / (double(config_.atomK * config_.atomC) *
-                                                         double(r.rtlCycles))
-                                    : 0.0;
+    r.utilization =
+        r.rtlCycles > 0
+            ? double(r.macs) / (double(config_.atomK * config_.atomC) * double(r.rtlCycles))
+            : 0.0;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return r;

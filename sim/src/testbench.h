@@ -25,8 +25,8 @@ class Testbench : public sc_core::sc_module {
   sc_core::sc_in<bool> clk{"clk"};
 
   Testbench(const sc_core::sc_module_name& name, analects_dut::Signals& s, DramModel& dram,
-            const ArrayConfig& config, const rtlgen::NvdlaRtlParams& rtl, std::vector<LayerJob> jobs,
-            const SimOptions& options, sc_core::sc_time period);
+            const ArrayConfig& config, const rtlgen::NvdlaRtlParams& rtl,
+            std::vector<LayerJob> jobs, const SimOptions& options, sc_core::sc_time period);
 
   std::vector<LayerSimResult> results;
   int64_t simulatedCycles = 0;

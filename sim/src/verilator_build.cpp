@@ -53,7 +53,8 @@ void writeText(const fs::path& path, const std::string& text) {
 int run(const std::vector<std::string>& args, const std::string& logPath) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, logPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -109,8 +110,10 @@ ModelBuild buildVerilatedModel(const rtlgen::Design& design, bool trace, const S
   const int jobs = std::max(1, o.buildJobs);
   // Small C++ optimization: models are small and builds share two cores with everything else.
   const std::vector<std::string> flags = {
-      "--sc", "--build", "--exe", "--no-timing", "-Wno-fatal", "--prefix", "Vdut",
-      "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1", "-LDFLAGS", "-shared"};
+      "--sc",        "--build",    "--exe",
+      "--no-timing", "-Wno-fatal", "--prefix",
+      "Vdut",        "-MAKEFLAGS", "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1",
+      "-LDFLAGS",    "-shared"};
   Fnv hash;
   hash.add(fmt::format("abi {}", analects_dut::kAbi));
   hash.add(verilatorVersion());
@@ -136,7 +139,9 @@ ModelBuild buildVerilatedModel(const rtlgen::Design& design, bool trace, const S
 
   std::error_code ec;
   fs::create_directories(cache, ec);
-  if (ec) throw SimError(fmt::format("cannot create the model cache '{}': {}", cache.string(), ec.message()));
+  if (ec)
+    throw SimError(
+        fmt::format("cannot create the model cache '{}': {}", cache.string(), ec.message()));
   // One builder per model; others wait here and then find the library.
   const std::string lockPath = (cache / (key + ".lock")).string();
   int lock = ::open(lockPath.c_str(), O_CREAT | O_RDWR, 0644);
@@ -151,7 +156,9 @@ ModelBuild buildVerilatedModel(const rtlgen::Design& design, bool trace, const S
     b.cached = true;
     return b;
   }
-  if (o.log) o.log(fmt::format("building the Verilated model of {} (once; cached in {})", design.top, dir.string()));
+  if (o.log)
+    o.log(fmt::format("building the Verilated model of {} (once; cached in {})", design.top,
+                      dir.string()));
 
   const fs::path work = cache / (key + ".build");
   fs::remove_all(work, ec);
@@ -161,16 +168,16 @@ ModelBuild buildVerilatedModel(const rtlgen::Design& design, bool trace, const S
   std::vector<std::string> args = {"verilator"};
   args.insert(args.end(), flags.begin(), flags.end());
   if (trace) args.push_back("--trace-fst");
-  args.insert(args.end(), {"-j", std::to_string(jobs), "--top-module", design.top, "-Mdir",
-                           work.string(), "-CFLAGS",
-                           fmt::format("-fPIC -std=c++17 -I{}", work.string())});
+  args.insert(args.end(),
+              {"-j", std::to_string(jobs), "--top-module", design.top, "-Mdir", work.string(),
+               "-CFLAGS", fmt::format("-fPIC -std=c++17 -I{}", work.string())});
   for (const auto& src : design.sources) args.push_back(src);
   args.insert(args.end(), {(work / "dut_shim.cpp").string(), "-o", "libdut.so"});
   const std::string log = (work / "build.log").string();
   int rc = run(args, log);
   if (rc != 0 || !fs::exists(work / "libdut.so"))
-    throw SimError(fmt::format("Verilator build of {} failed (exit {}); log {}:\n{}", design.top, rc,
-                               log, tail(log, 25)));
+    throw SimError(fmt::format("Verilator build of {} failed (exit {}); log {}:\n{}", design.top,
+                               rc, log, tail(log, 25)));
   // Keep the library and the log; the objects are large and rebuilt from scratch if needed.
   fs::create_directories(dir);
   fs::rename(work / "libdut.so", dir / "libdut.so.tmp");

@@ -99,12 +99,12 @@ TEST(RtlgenNames, TopCarriesTheConfig) {
 TEST(RtlgenParams, BanksKeepUpWithTheDramPort) {
   auto p = rtlgen::nvdlaRtlParams(shape(4, 4, 4096, 64));
   EXPECT_EQ(p.dataAtoms, 1024);
-  EXPECT_EQ(p.dataBanks, 2);     // 8-byte beats complete up to 2 four-byte atoms a cycle
+  EXPECT_EQ(p.dataBanks, 2);  // 8-byte beats complete up to 2 four-byte atoms a cycle
   EXPECT_EQ(p.weightBanks, 1);
-  EXPECT_EQ(p.accBanks, 2);      // 4 int8 outputs per pixel: two pixels per 8-byte beat
+  EXPECT_EQ(p.accBanks, 2);  // 4 int8 outputs per pixel: two pixels per 8-byte beat
   p = rtlgen::nvdlaRtlParams(shape(3, 5, 2048, 64));
   EXPECT_EQ(p.dataBanks, 2);
-  EXPECT_EQ(p.accBanks, 4);      // ceil(8 / 3) = 3 pixels, rounded to a power of two
+  EXPECT_EQ(p.accBanks, 4);  // ceil(8 / 3) = 3 pixels, rounded to a power of two
   p = rtlgen::nvdlaRtlParams(shape(16, 16, 65536, 512));
   EXPECT_EQ(p.dataBanks, 1);
   EXPECT_EQ(p.weightBlocks, 256);
@@ -239,12 +239,24 @@ TEST(RtlgenRegs, DescriptorPacking) {
 }
 
 // Lint: every shape, including non-powers of two and the datapath variants.
-TEST(RtlgenLint, Shape4x4) { expectLintClean(shape(4, 4, 4096, 512)); }
-TEST(RtlgenLint, Shape8x8) { expectLintClean(shape(8, 8, 8192, 256)); }
-TEST(RtlgenLint, Shape16x16) { expectLintClean(ArrayConfig{}); }
-TEST(RtlgenLint, Shape8x32) { expectLintClean(shape(8, 32, 16384, 256)); }
-TEST(RtlgenLint, Shape3x5) { expectLintClean(shape(3, 5, 2000, 100)); }
-TEST(RtlgenLint, Shape1x1) { expectLintClean(shape(1, 1, 64, 8)); }
+TEST(RtlgenLint, Shape4x4) {
+  expectLintClean(shape(4, 4, 4096, 512));
+}
+TEST(RtlgenLint, Shape8x8) {
+  expectLintClean(shape(8, 8, 8192, 256));
+}
+TEST(RtlgenLint, Shape16x16) {
+  expectLintClean(ArrayConfig{});
+}
+TEST(RtlgenLint, Shape8x32) {
+  expectLintClean(shape(8, 32, 16384, 256));
+}
+TEST(RtlgenLint, Shape3x5) {
+  expectLintClean(shape(3, 5, 2000, 100));
+}
+TEST(RtlgenLint, Shape1x1) {
+  expectLintClean(shape(1, 1, 64, 8));
+}
 TEST(RtlgenLint, NarrowPortInt32Outputs) {
   ArrayConfig c = shape(2, 6, 300, 40);
   c.dramBytesPerCycle = 3;
@@ -254,11 +266,21 @@ TEST(RtlgenLint, NarrowPortInt32Outputs) {
 }
 
 // Synthesis: the small shapes run in every test pass, the big ones under the label "long".
-TEST(RtlgenYosys, Shape4x4) { expectYosysClean(shape(4, 4, 256, 16)); }
-TEST(RtlgenYosys, Shape3x5) { expectYosysClean(shape(3, 5, 240, 16)); }
-TEST(RtlgenYosysLong, Shape8x8) { expectYosysClean(shape(8, 8, 1024, 32)); }
-TEST(RtlgenYosysLong, Shape16x16) { expectYosysClean(shape(16, 16, 2048, 32)); }
-TEST(RtlgenYosysLong, Shape8x32) { expectYosysClean(shape(8, 32, 2048, 32)); }
+TEST(RtlgenYosys, Shape4x4) {
+  expectYosysClean(shape(4, 4, 256, 16));
+}
+TEST(RtlgenYosys, Shape3x5) {
+  expectYosysClean(shape(3, 5, 240, 16));
+}
+TEST(RtlgenYosysLong, Shape8x8) {
+  expectYosysClean(shape(8, 8, 1024, 32));
+}
+TEST(RtlgenYosysLong, Shape16x16) {
+  expectYosysClean(shape(16, 16, 2048, 32));
+}
+TEST(RtlgenYosysLong, Shape8x32) {
+  expectYosysClean(shape(8, 32, 2048, 32));
+}
 
 // Memories are written so Yosys infers them: after the coarse passes every SRAM is a $mem cell.
 TEST(RtlgenYosys, MemoriesAreInferred) {

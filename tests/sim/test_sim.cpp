@@ -184,7 +184,8 @@ TEST(Sim, LayerTheDesignCannotRunIsReportedAndOthersRun) {
 TEST(Sim, WatchdogNamesLayerAndCycle) {
   Workload w;
   w.name = "slow";
-  w.layers = {Layer::conv("conv3x3", 8, 8, 8, 8, 3, 3, 1, 1), Layer::conv("next", 4, 4, 4, 4, 1, 1)};
+  w.layers = {Layer::conv("conv3x3", 8, 8, 8, 8, 3, 3, 1, 1),
+              Layer::conv("next", 4, 4, 4, 4, 1, 1)};
   auto o = options();
   o.watchdogCycles = 100;
   const auto r = sim::simulate(design(config(4, 4, 4096, 64, 5)), w, o);
@@ -213,7 +214,7 @@ TEST(Sim, ZeroLatencyDramIsRejectedPerLayer) {
   Workload w;
   w.name = "one";
   w.layers = {Layer::conv("pointwise", 4, 4, 4, 4, 1, 1)};
-  const auto r = sim::simulate(design(config(4, 4, 4096, 64, 0)), w, options());
+  const auto r = sim::simulate(design(config(4, 4, 4096, 64, 0), "_latency0"), w, options());
   ASSERT_EQ(r.layers.size(), 1u);
   EXPECT_NE(r.layers[0].error.find("latency of at least 1 cycle"), std::string::npos)
       << r.layers[0].error;
@@ -226,7 +227,8 @@ TEST(Sim, SameSeedSameResults) {
   const auto a = sim::simulate(d, everyKind(), o);
   const auto b = sim::simulate(d, everyKind(), o);
   ASSERT_EQ(a.layers.size(), b.layers.size());
-  for (size_t i = 0; i < a.layers.size(); ++i) EXPECT_EQ(a.layers[i].rtlCycles, b.layers[i].rtlCycles);
+  for (size_t i = 0; i < a.layers.size(); ++i)
+    EXPECT_EQ(a.layers[i].rtlCycles, b.layers[i].rtlCycles);
   EXPECT_TRUE(b.modelCached);
 }
 
@@ -261,10 +263,21 @@ TEST(SimLong, RandomLayersOnRandomArrays) {
       Layer l;
       const int R = U(1, 5), S = U(1, 5);
       switch (U(0, 5)) {
-        case 0: l = Layer::conv(name, U(1, 20), U(1, 20), U(1, 9), U(1, 9), 1, 1, U(1, 2)); break;
-        case 1: l = Layer::conv(name, U(1, 20), U(1, 20), U(3, 11), U(3, 11), 3, 3, U(1, 2), U(0, 1)); break;
-        case 2: { const int ch = U(1, 20); l = Layer::conv(name, ch, ch, U(3, 9), U(3, 9), 3, 3, U(1, 2), 1, ch); break; }
-        case 3: l = U(0, 1) ? Layer::fc(name, U(1, 40), U(1, 40), U(1, 3)) : Layer::gemm(name, U(1, 12), U(1, 20), U(1, 20)); break;
+        case 0:
+          l = Layer::conv(name, U(1, 20), U(1, 20), U(1, 9), U(1, 9), 1, 1, U(1, 2));
+          break;
+        case 1:
+          l = Layer::conv(name, U(1, 20), U(1, 20), U(3, 11), U(3, 11), 3, 3, U(1, 2), U(0, 1));
+          break;
+        case 2: {
+          const int ch = U(1, 20);
+          l = Layer::conv(name, ch, ch, U(3, 9), U(3, 9), 3, 3, U(1, 2), 1, ch);
+          break;
+        }
+        case 3:
+          l = U(0, 1) ? Layer::fc(name, U(1, 40), U(1, 40), U(1, 3))
+                      : Layer::gemm(name, U(1, 12), U(1, 20), U(1, 20));
+          break;
         default:
           l = Layer::conv(name, U(1, 12), U(1, 12), U(R, 10), U(S, 10), R, S, U(1, 3), U(0, R / 2));
           l.N = U(1, 2);
@@ -283,7 +296,8 @@ TEST(SimLong, RandomLayersOnRandomArrays) {
       EXPECT_TRUE(l.outputsMatch) << r.top << " " << l.name << " (" << l.shape << ") " << l.error;
       // Steps shorter than the driver's descriptor writes can drain the descriptor ring; the
       // stall is counted, and the model must match the RTL's cycles apart from it.
-      EXPECT_EQ(l.rtlCycles - l.stallCycles, l.modelCycles) << r.top << " " << l.name << " (" << l.shape << ")";
+      EXPECT_EQ(l.rtlCycles - l.stallCycles, l.modelCycles)
+          << r.top << " " << l.name << " (" << l.shape << ")";
     }
   }
 }

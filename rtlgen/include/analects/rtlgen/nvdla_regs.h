@@ -18,16 +18,16 @@ constexpr uint32_t kStart = 0x200;         // start the layer
 enum LayerReg : uint32_t {
   kRegR = 0,
   kRegS,
-  kRegH,            // input rows (the padding test)
-  kRegW,            // input columns
+  kRegH,  // input rows (the padding test)
+  kRegW,  // input columns
   kRegStrideH,
   kRegStrideW,
   kRegDilationH,
   kRegDilationW,
-  kRegShift,        // int8 outputs: arithmetic right shift with rounding
-  kRegRelu,         // int8 outputs: clamp at zero
-  kRegSteps,        // steps of the layer
-  kRegDmaStride1,   // DRAM read requests: byte stride of dimensions 1..3 (see Request)
+  kRegShift,       // int8 outputs: arithmetic right shift with rounding
+  kRegRelu,        // int8 outputs: clamp at zero
+  kRegSteps,       // steps of the layer
+  kRegDmaStride1,  // DRAM read requests: byte stride of dimensions 1..3 (see Request)
   kRegDmaStride2,
   kRegDmaStride3,
   kLayerRegCount
@@ -41,7 +41,7 @@ constexpr int kDescWords = 17;   // 64-bit words per step descriptor
 // atoms and its weights as blocks (channel block, r, s) of atomK x atomC bytes.
 struct StepDescriptor {
   // Load of this step's tiles (runs during the previous step's compute). The stream is the
-  // requests' bytes in order: inputBytes of input atoms, then weightBytes of weight blocks.
+  // requests' bytes in order: weightBytes of weight blocks, then inputBytes of input atoms.
   uint32_t inputBytes = 0, weightBytes = 0;
   uint32_t inputDst = 0;   // first input atom written in the CBUF
   uint32_t weightDst = 0;  // first weight block written in the CBUF
@@ -55,13 +55,13 @@ struct StepDescriptor {
   std::array<Request, kMaxRequests> request{};
   // Compute: loops cb < blocks -> r < R -> s < S -> row < rows -> column < cols, one atom
   // per cycle at dataBase + row*rowStride + r*tapStride + column*colStride + s*sStride + cb.
-  uint32_t dataBase = 0;     // (mod 2^32)
-  uint32_t weightBase = 0;   // weight block of (cb 0, r 0, s 0)
-  int32_t h0 = 0;            // input row of the first output row at tap 0 (padding test)
-  int32_t w0 = 0;            // input column of the first output column at tap 0
+  uint32_t dataBase = 0;    // (mod 2^32)
+  uint32_t weightBase = 0;  // weight block of (cb 0, r 0, s 0)
+  int32_t h0 = 0;           // input row of the first output row at tap 0 (padding test)
+  int32_t w0 = 0;           // input column of the first output column at tap 0
   uint16_t rows = 1, cols = 1, blocks = 1;
-  bool accumulate = false;   // add to the accumulator (channel tiles after the first)
-  bool accBank = false;      // accumulator half of the step's output tile
+  bool accumulate = false;  // add to the accumulator (channel tiles after the first)
+  bool accBank = false;     // accumulator half of the step's output tile
   uint32_t rowStride = 0, tapStride = 0, colStride = 0, sStride = 0;  // in atoms
   // Store (runs during the next step's compute); pixels == 0: no store after this step.
   uint32_t outAddr = 0;

@@ -24,7 +24,7 @@ struct NvdlaRtlParams {
   int64_t accBanks = 0, accRows = 0;  // per accumulator half
   int64_t descDepth = 8;              // step-descriptor ring entries (one stays empty)
   int dataRowBits = 0, weightRowBits = 0, accRowBits = 0;
-  int dataAddrBits() const;    // row bits + log2(banks)
+  int dataAddrBits() const;  // row bits + log2(banks)
   int weightAddrBits() const;
   int pixelBits() const;
 };
@@ -40,8 +40,8 @@ std::string topName(const ArrayConfig& config);
 struct GeneratedDesign {
   std::string top;
   std::string dir;
-  std::string designJson;          // dir/design.json
-  std::vector<std::string> files;  // every file written, relative to dir
+  std::string designJson;            // dir/design.json
+  std::vector<std::string> files;    // every file written, relative to dir
   std::vector<std::string> sources;  // Verilog sources in compile order, relative to dir
 };
 
@@ -55,7 +55,7 @@ std::string topVerilog(const ArrayConfig& config);
 // A design directory read back through its design.json.
 struct Design {
   std::string top;
-  std::string dir;                   // directory of design.json
+  std::string dir;  // directory of design.json
   ArrayConfig config;
   std::vector<std::string> sources;  // absolute paths, compile order
 };

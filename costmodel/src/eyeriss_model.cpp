@@ -370,12 +370,6 @@ class EyerissModel final : public CostModel {
   }
 
   // [Area] PEs (MAC, psum adder, scratchpads as flip-flops) + GLB SRAM + control.
-  double areaUm2(const ArrayConfig& c) const override {
-    double total = 0;
-    for (const auto& [part, um2] : areaBreakdownUm2(c)) total += um2;
-    return total;
-  }
-
   std::vector<std::pair<std::string, double>> areaBreakdownUm2(const ArrayConfig& c) const override {
     const TechTable& t = tech_;
     const double pes = double(c.rows * c.cols);

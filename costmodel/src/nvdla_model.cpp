@@ -66,12 +66,6 @@ class NvdlaModel final : public CostModel {
     return best;
   }
 
-  double areaUm2(const ArrayConfig& c) const override {
-    double total = 0;
-    for (const auto& [part, um2] : areaBreakdownUm2(c)) total += um2;
-    return total;
-  }
-
   std::vector<std::pair<std::string, double>> areaBreakdownUm2(const ArrayConfig& c) const override {
     const TechTable& t = tech_;
     // Adder tree: atomC-1 adders per cell (16..24-bit, counted as half a 32-bit adder each);

@@ -33,11 +33,13 @@ class CostModel {
   }
 
   // Whole-design figures (independent of the layer).
-  virtual double areaUm2(const ArrayConfig& config) const = 0;
-  // Area by component (names in the field's words); sums to areaUm2().
+  // Area by component (names in the field's words).
   virtual std::vector<std::pair<std::string, double>> areaBreakdownUm2(
-      const ArrayConfig& config) const {
-    return {{"total", areaUm2(config)}};
+      const ArrayConfig& config) const = 0;
+  double areaUm2(const ArrayConfig& config) const {
+    double total = 0;
+    for (const auto& part : areaBreakdownUm2(config)) total += part.second;
+    return total;
   }
   virtual FpgaResources fpgaResources(const ArrayConfig& config) const = 0;
 

@@ -20,9 +20,9 @@ for m in "${models[@]}"; do
           python3 -c 'import json,sys; v=json.load(sys.stdin)["best"]["value"]; print("%.4g" % v if v is not None else "-")')
     printf '| %s | %s | %s |' "$m" "$b" "$opt"
     for a in "${algos[@]}"; do
-      gap=$("$bin" search --model "$m" --style "$style" --deploy "$deploy" --objective latency \
+      gap=$({ "$bin" search --model "$m" --style "$style" --deploy "$deploy" --objective latency \
             --constraint "$constraint" --budget "$b" --algo "$a" --samples "$samples" --seed 1 --json 2>/dev/null |
-            python3 -c 'import json,sys; g=json.load(sys.stdin)["gap_pct"]; print("%.2f %%" % g if g is not None else "none")' || echo err)
+            python3 -c 'import json,sys; g=json.load(sys.stdin)["gap_pct"]; print("%.2f %%" % g if g is not None else "none")'; } 2>/dev/null || true)
       printf ' %s |' "$gap"
     done
     printf '\n'

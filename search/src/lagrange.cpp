@@ -7,8 +7,9 @@
 //      each. Each reveals every layer's cost at that level, so after P x B samples the
 //      per-layer costs are known. With fewer samples only the probed levels are used.
 //   2. Plan on the probed costs (no samples): LP additive - Lagrangian relaxation (bisection
-//      on the multiplier(s)), greedy fill of the remaining budget by best marginal gain, then
-//      pairwise exchange moves; LP throughput - bisection on the bottleneck; LS - every
+//      on the multiplier(s)), greedy fill of the remaining budget by best marginal gain,
+//      pairwise exchange moves and an iterated local search (perturb, repair, refill); LP
+//      throughput - bisection on the bottleneck; LS - every
 //      accelerator size (cap) within budget with each layer's best point under the cap.
 //   3. Score the planned designs (one sample each); the context keeps the best feasible one.
 //
@@ -37,8 +38,9 @@ struct Point {
 
 class Planner {
  public:
-  Planner(const Problem& pb, const std::vector<std::vector<bool>>& probed, int exchangeRounds)
-      : pb_(pb), exchangeRounds_(exchangeRounds) {
+  Planner(const Problem& pb, const std::vector<std::vector<bool>>& probed, int exchangeRounds,
+          int iterations)
+      : pb_(pb), exchangeRounds_(exchangeRounds), iterations_(iterations) {
     const int R = pb.resources();
     options_.resize(pb.layers());
     for (size_t l = 0; l < pb.layers(); ++l)
@@ -59,27 +61,50 @@ class Planner {
   }
 
   // Candidate designs, best first by planned objective.
-  std::vector<Design> plan() {
+  std::vector<Design> plan(Rng& rng) {
     if (!pb_.isLP()) return planLayerSequential();
     if (pb_.bottleneckObjective()) return {planBottleneck()};
-    return planAdditive();
+    return planAdditive(rng);
   }
 
  private:
   // --- LP, additive objective -----------------------------------------------------------
-  double budgetUse(const std::vector<int>& pick) const {
-    double use = 0;
-    for (int r = 0; r < pb_.resources(); ++r) {
-      double sum = 0;
-      for (size_t l = 0; l < pick.size(); ++l) sum += options_[l][size_t(pick[l])].cost[r];
-      use = std::max(use, sum / pb_.budget(r));
+  // A selection (one option per layer) with its resource sums kept up to date.
+  struct Pick {
+    std::vector<int> option;
+    double sum[2] = {0, 0};
+    double objective = 0;
+  };
+  Pick makePick(const std::vector<int>& option) const {
+    Pick p;
+    p.option = option;
+    for (size_t l = 0; l < option.size(); ++l) {
+      const Point& pt = options_[l][size_t(option[l])];
+      p.objective += pt.objective;
+      for (int r = 0; r < pb_.resources(); ++r) p.sum[r] += pt.cost[r];
     }
+    return p;
+  }
+  // Budget use after moving layer l to option i (1 = exactly at the budget).
+  double useAfter(const Pick& p, size_t l, int i) const {
+    const Point& cur = options_[l][size_t(p.option[l])];
+    const Point& nxt = options_[l][size_t(i)];
+    double use = 0;
+    for (int r = 0; r < pb_.resources(); ++r)
+      use = std::max(use, (p.sum[r] - cur.cost[r] + nxt.cost[r]) / pb_.budget(r));
     return use;
   }
-  double objectiveOf(const std::vector<int>& pick) const {
-    double sum = 0;
-    for (size_t l = 0; l < pick.size(); ++l) sum += options_[l][size_t(pick[l])].objective;
-    return sum;
+  double useOf(const Pick& p) const {
+    double use = 0;
+    for (int r = 0; r < pb_.resources(); ++r) use = std::max(use, p.sum[r] / pb_.budget(r));
+    return use;
+  }
+  void move(Pick& p, size_t l, int i) const {
+    const Point& cur = options_[l][size_t(p.option[l])];
+    const Point& nxt = options_[l][size_t(i)];
+    p.objective += nxt.objective - cur.objective;
+    for (int r = 0; r < pb_.resources(); ++r) p.sum[r] += nxt.cost[r] - cur.cost[r];
+    p.option[l] = i;
   }
   // Each layer's argmin of objective + sum_r lambda_r * cost_r / budget_r.
   std::vector<int> relaxed(const double lambda[2]) const {
@@ -96,92 +121,117 @@ class Planner {
     return pick;
   }
 
+  // Over budget: repeatedly the change that frees the most budget per objective lost.
+  void repair(Pick& p) const {
+    // Each move frees budget; the bound guards against rounding in the running sums.
+    for (size_t guard = 0; useOf(p) > 1 && guard < 4 * options_.size() * 256; ++guard) {
+      const double use = useOf(p);
+      double bestRatio = -1;
+      size_t bestLayer = 0;
+      int bestOption = -1;
+      for (size_t l = 0; l < options_.size(); ++l)
+        for (size_t i = 0; i < options_[l].size(); ++i) {
+          double freed = use - useAfter(p, l, int(i));
+          if (freed <= 1e-9) continue;
+          double loss = options_[l][i].objective - options_[l][size_t(p.option[l])].objective;
+          double ratio = freed / std::max(loss, 1e-12);
+          if (ratio > bestRatio) bestRatio = ratio, bestLayer = l, bestOption = int(i);
+        }
+      if (bestOption < 0) return;
+      move(p, bestLayer, bestOption);
+      p = makePick(p.option);  // exact sums, no drift
+    }
+  }
+
   // Spends leftover budget: repeatedly the single-layer change with the best objective gain
   // per unit of budget that still fits.
-  void greedyFill(std::vector<int>& pick) const {
+  void greedyFill(Pick& p) const {
     for (;;) {
-      const double use = budgetUse(pick);
+      const double use = useOf(p);
       double bestRatio = 0;
       size_t bestLayer = 0;
       int bestOption = -1;
       for (size_t l = 0; l < options_.size(); ++l) {
-        const Point& cur = options_[l][size_t(pick[l])];
+        const double cur = options_[l][size_t(p.option[l])].objective;
         for (size_t i = 0; i < options_[l].size(); ++i) {
-          const Point& pt = options_[l][i];
-          double gain = cur.objective - pt.objective;
+          double gain = cur - options_[l][i].objective;
           if (gain <= 0) continue;
-          int old = pick[l];
-          pick[l] = int(i);
-          double newUse = budgetUse(pick);
-          pick[l] = old;
+          double newUse = useAfter(p, l, int(i));
           if (newUse > 1) continue;
           double ratio = gain / std::max(newUse - use, 1e-12);
           if (ratio > bestRatio) bestRatio = ratio, bestLayer = l, bestOption = int(i);
         }
       }
       if (bestOption < 0) return;
-      pick[bestLayer] = bestOption;
+      move(p, bestLayer, bestOption);
     }
   }
 
-  // Pairwise exchange: move one layer to a cheaper point and spend what it frees on another
-  // layer; keep the move when the objective drops and the budget holds.
-  void exchange(std::vector<int>& pick) const {
+  // Pairwise exchange: move one layer to another point and, if that breaks or frees budget,
+  // change a second layer; keep the best improving pair, until none improves.
+  void exchange(Pick& p) const {
     for (int round = 0; round < exchangeRounds_; ++round) {
       bool improved = false;
-      double objective = objectiveOf(pick);
-      for (size_t a = 0; a < options_.size(); ++a) {
+      for (size_t a = 0; a < options_.size(); ++a)
         for (size_t i = 0; i < options_[a].size(); ++i) {
-          if (int(i) == pick[a]) continue;
-          int oldA = pick[a];
-          pick[a] = int(i);
-          // Best single change of another layer given a's move.
-          double bestObjective = objective;
-          size_t bestB = 0;
+          if (int(i) == p.option[a]) continue;
+          const double tol = 1e-12 * std::fabs(p.objective);
+          const int oldA = p.option[a];
+          move(p, a, int(i));
+          double bestObjective = useOf(p) <= 1 ? p.objective : kInf;
+          size_t bestB = a;
           int bestJ = -1;
-          double base = objectiveOf(pick);
-          if (budgetUse(pick) <= 1 && base < bestObjective - 1e-9 * std::fabs(bestObjective))
-            bestObjective = base, bestB = a, bestJ = int(i);
           for (size_t b = 0; b < options_.size(); ++b) {
             if (b == a) continue;
-            const double curB = options_[b][size_t(pick[b])].objective;
+            const double curB = options_[b][size_t(p.option[b])].objective;
             for (size_t j = 0; j < options_[b].size(); ++j) {
-              const double obj = base - curB + options_[b][j].objective;
-              if (obj >= bestObjective - 1e-9 * std::fabs(bestObjective)) continue;
-              int oldB = pick[b];
-              pick[b] = int(j);
-              bool fits = budgetUse(pick) <= 1;
-              pick[b] = oldB;
-              if (fits) bestObjective = obj, bestB = b, bestJ = int(j);
+              const double obj = p.objective - curB + options_[b][j].objective;
+              if (obj >= bestObjective) continue;
+              if (useAfter(p, b, int(j)) <= 1) bestObjective = obj, bestB = b, bestJ = int(j);
             }
           }
-          if (bestJ >= 0) {
-            if (bestB != a) pick[bestB] = bestJ;
-            objective = objectiveOf(pick);
+          move(p, a, oldA);
+          if (bestObjective < p.objective - tol) {
+            move(p, a, int(i));
+            if (bestJ >= 0) move(p, bestB, bestJ);
             improved = true;
-          } else {
-            pick[a] = oldA;
           }
         }
-      }
       if (!improved) return;
     }
   }
 
-  Design toDesign(const std::vector<int>& pick) const {
-    Design d(pick.size());
-    for (size_t l = 0; l < pick.size(); ++l)
-      d[l] = LayerLevels{options_[l][size_t(pick[l])].pe, options_[l][size_t(pick[l])].buf};
+  // Iterated local search: perturb a few layers, repair, refill; keep improvements.
+  void iterate(Pick& best, Rng& rng) const {
+    Pick cur = best;
+    for (int it = 0; it < iterations_; ++it) {
+      Pick trial = cur;
+      const int changes = 1 + rng.below(3);
+      for (int c = 0; c < changes; ++c) {
+        size_t l = size_t(rng.below(int(options_.size())));
+        move(trial, l, rng.below(int(options_[l].size())));
+      }
+      repair(trial);
+      greedyFill(trial);
+      if (useOf(trial) > 1) continue;
+      if (trial.objective < cur.objective) cur = trial;
+      if (cur.objective < best.objective) best = cur;
+    }
+  }
+
+  Design toDesign(const Pick& p) const {
+    Design d(p.option.size());
+    for (size_t l = 0; l < p.option.size(); ++l)
+      d[l] = LayerLevels{options_[l][size_t(p.option[l])].pe, options_[l][size_t(p.option[l])].buf};
     return d;
   }
 
-  std::vector<Design> planAdditive() {
+  std::vector<Design> planAdditive(Rng& rng) {
     const int R = pb_.resources();
-    std::vector<std::vector<int>> starts;
     // Bisect each multiplier on a log scale (the other fixed) for the smallest that fits;
     // for two resources alternate a few times.
     double lambda[2] = {0, 0};
-    auto fitsWith = [&](const double* lam) { return budgetUse(relaxed(lam)) <= 1; };
+    auto fitsWith = [&](const double* lam) { return useOf(makePick(relaxed(lam))) <= 1; };
     double scale = 0;
     for (const auto& o : options_) {
       double mx = 0;
@@ -191,41 +241,31 @@ class Planner {
     scale = std::max(scale, 1e-12);
     for (int sweep = 0; sweep < (R > 1 ? 4 : 1); ++sweep)
       for (int r = 0; r < R; ++r) {
-        double lo = 0, hi = scale;
         double lam[2] = {lambda[0], lambda[1]};
-        lam[r] = hi;
-        int grow = 0;
-        while (!fitsWith(lam) && grow++ < 60) lam[r] = hi *= 4;
         lam[r] = 0;
         if (fitsWith(lam)) {
           lambda[r] = 0;
           continue;
         }
+        double lo = 0, hi = scale;
+        lam[r] = hi;
+        for (int grow = 0; grow < 60 && !fitsWith(lam); ++grow) lam[r] = hi *= 4;
         for (int it = 0; it < 80; ++it) {
           lam[r] = 0.5 * (lo + hi);
           if (fitsWith(lam)) hi = lam[r]; else lo = lam[r];
         }
         lambda[r] = hi;
       }
-    std::vector<int> pick = relaxed(lambda);
-    if (budgetUse(pick) > 1) {
-      // No multiplier fits (possible with two resources): start from each layer's cheapest.
-      for (size_t l = 0; l < options_.size(); ++l) {
-        double best = kInf;
-        for (size_t i = 0; i < options_[l].size(); ++i) {
-          double c = 0;
-          for (int r = 0; r < R; ++r) c = std::max(c, options_[l][i].cost[r] / pb_.budget(r));
-          if (c < best) best = c, pick[l] = int(i);
-        }
-      }
-    }
+    Pick p = makePick(relaxed(lambda));
+    repair(p);  // two resources: no multiplier pair may fit on its own
     std::vector<Design> out;
-    out.push_back(toDesign(pick));  // the relaxation's own answer
-    greedyFill(pick);
-    out.push_back(toDesign(pick));
-    exchange(pick);
-    greedyFill(pick);
-    out.push_back(toDesign(pick));
+    out.push_back(toDesign(p));  // the relaxation's own answer
+    greedyFill(p);
+    exchange(p);
+    greedyFill(p);
+    iterate(p, rng);
+    exchange(p);
+    out.push_back(toDesign(p));
     std::reverse(out.begin(), out.end());  // most refined first
     return out;
   }
@@ -251,7 +291,7 @@ class Planner {
         }
         if (pick[l] < 0) return false;
       }
-      return budgetUse(pick) <= 1;
+      return useOf(makePick(pick)) <= 1;
     };
     size_t lo = 0, hi = targets.size();
     std::vector<int> pick;
@@ -262,7 +302,7 @@ class Planner {
     if (lo == targets.size()) lo = targets.size() - 1;
     pickFor(targets[lo], pick);
     for (auto& p : pick) p = std::max(p, 0);
-    return toDesign(pick);
+    return toDesign(makePick(pick));
   }
 
   // --- LS: the accelerator's size is the cap ------------------------------------------------
@@ -295,15 +335,17 @@ class Planner {
   }
 
   const Problem& pb_;
-  int exchangeRounds_;
+  int exchangeRounds_, iterations_;
   std::vector<std::vector<Point>> options_;
 };
 
 SearchResult runLagrange(const Problem& problem, const SearchOptions& options) {
   Params params(options.params, "lagrange");
   const int exchangeRounds = params.integer("exchange_rounds", 4);
+  const int iterations = params.integer("iterations", 400);
   params.finish();
   if (exchangeRounds < 0) throw SearchError("lagrange: exchange_rounds must be >= 0");
+  if (iterations < 0) throw SearchError("lagrange: iterations must be >= 0");
   SearchContext ctx(problem, options, "lagrange");
   const int P = problem.peLevelCount(), B = problem.bufferLevelCount();
   std::vector<std::vector<bool>> probed(size_t(P), std::vector<bool>(size_t(B), false));
@@ -316,9 +358,9 @@ SearchResult runLagrange(const Problem& problem, const SearchOptions& options) {
     }
   ctx.addStage("probe", start);
   start = ctx.used();
-  Planner planner(problem, probed, exchangeRounds);
+  Planner planner(problem, probed, exchangeRounds, iterations);
   if (planner.everyLayerHasOptions()) {
-    for (const Design& d : planner.plan()) {
+    for (const Design& d : planner.plan(ctx.rng())) {
       if (ctx.exhausted()) break;
       ctx.evaluate(d);
     }

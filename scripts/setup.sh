@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(g++ cmake make verilator libsystemc-dev libeigen3-dev libfmt-dev libgtest-dev
   libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libonnx-dev
-  libprotobuf-dev protobuf-compiler yosys "$@")
+  libprotobuf-dev protobuf-compiler yosys nextpnr-ice40 fpga-icestorm "$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -13,5 +13,7 @@ Action addZooCommand(CLI::App& app);
 Action addEvalCommand(CLI::App& app);
 Action addSearchCommand(CLI::App& app);
 Action addFlowCommand(CLI::App& app);
+Action addGenCommand(CLI::App& app);
+Action addSimCommand(CLI::App& app);
 
 }  // namespace analects::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   add(analects::cli::addZooCommand(app));
   add(analects::cli::addEvalCommand(app));
   add(analects::cli::addSearchCommand(app));
+  add(analects::cli::addGenCommand(app));
+  add(analects::cli::addSimCommand(app));
   add(analects::cli::addFlowCommand(app));
   try {
     app.parse(argc, argv);

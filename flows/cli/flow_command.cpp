@@ -34,14 +34,22 @@ Action addFlowCommand(CLI::App& app) {
                           {"unit", s.objectiveUnit}, {"files", s.written}};
       j["optimum"] = s.optimum >= 0 ? nlohmann::json(s.optimum) : nlohmann::json();
       j["gap_pct"] = s.gapPct >= 0 ? nlohmann::json(s.gapPct) : nlohmann::json();
+      j["simulated_layers"] = s.simulated;
+      j["not_runnable"] = s.notRunnable;
+      j["sim_ok"] = s.simOk;
       fmt::print("{}\n", j.dump(1));
-      return 0;
+      return s.simOk ? 0 : 1;
     }
     fmt::print("\n{}: design {}, objective {:.6g} {}", recipe.name, s.design, s.objective, s.objectiveUnit);
     if (s.optimum >= 0) fmt::print(" (proven optimum {:.6g}, gap {:.3f}%)", s.optimum, s.gapPct);
     fmt::print("\n");
+    for (const auto& n : s.notRunnable) fmt::print("not runnable on the generated design: {}\n", n);
+    if (s.simulated)
+      fmt::print("RTL simulation: {} layers, {}\n", s.simulated,
+                 s.simOk ? "every one bit-exact and cycle-exact against the model"
+                         : "NOT all bit-exact and cycle-exact (see sim.csv)");
     for (const auto& f : s.written) fmt::print("  wrote {}\n", f);
-    return 0;
+    return s.simOk ? 0 : 1;
   };
 }
 

@@ -1,7 +1,9 @@
 #include "analects/flows/flow.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +15,8 @@
 #include "analects/costmodel/cost_table.h"
 #include "analects/costmodel/workload.h"
 #include "analects/flows/report.h"
+#include "analects/rtlgen/rtlgen.h"
+#include "analects/sim/sim.h"
 #include "analects/search/exact.h"
 #include "analects/search/output.h"
 #include "analects/search/search.h"
@@ -173,7 +177,58 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
     summary.gapPct = *optimum > 0 ? 100 * (chosen.bestEval.objective - *optimum) / *optimum : 0;
   }
 
-  // 3. FPGA estimate of the chosen design(s) from the cost model's resource model.
+  // 3. RTL of the chosen design and simulation of the recipe's layers: outputs bit-exact,
+  //    RTL cycles against the model. LS: one accelerator; LP: each simulated layer's own.
+  std::vector<SimRow> simRows;
+  if (!recipe.simulateLayers.empty()) {
+    if (model->style() != Style::Nvdla)
+      throw std::runtime_error(fmt::format("{}: simulate: RTL exists for the nvdla style only",
+                                           recipe.source));
+    const fs::path rtlDir = fs::path(recipe.output) / "rtl";
+    sim::SimOptions so;
+    so.spatialScale = std::max<int64_t>(1, std::llround(1.0 / recipe.simulateScale));
+    so.seed = recipe.seed;
+    so.log = [&](const std::string& line) { progress.step("  " + line); };
+    // Which array runs which simulated layers.
+    std::vector<std::pair<size_t, std::vector<std::string>>> runs;  // array index, layers
+    for (int64_t i : recipe.simulateLayers) {
+      size_t a = arrays.size() == 1 ? 0 : size_t(i);
+      auto it = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r.first == a; });
+      if (it == runs.end()) runs.push_back({a, {}}), it = runs.end() - 1;
+      it->second.push_back(std::to_string(i));
+    }
+    for (const auto& [a, layers] : runs) {
+      const ArrayConfig& c = arrays[a];
+      fs::path dir = arrays.size() == 1 ? rtlDir : rtlDir / rtlgen::topName(c);
+      progress.step(fmt::format("rtl: {} -> {}", rtlgen::topName(c), dir.string()));
+      rtlgen::GeneratedDesign g = rtlgen::generate(c, dir.string());
+      so.layers = layers;
+      progress.step(fmt::format("simulate: layers {} at scale 1/{}", fmt::join(layers, ","), so.spatialScale));
+      sim::SimResult r = sim::simulate(g.designJson, workload, so);
+      for (const auto& l : r.layers) simRows.push_back({r.top, l});
+    }
+    std::string csv = "design,layer,shape,macs,model_cycles,rtl_cycles,error_pct,outputs_match,utilization,error\n";
+    for (const auto& row : simRows) {
+      const auto& l = row.layer;
+      csv += fmt::format("{},{},\"{}\",{},{},{},{:.6f},{},{:.6f},\"{}\"\n", row.design, l.name, l.shape,
+                         l.macs, l.modelCycles, l.rtlCycles, l.errorPct, l.outputsMatch ? 1 : 0,
+                         l.utilization, l.error);
+    }
+    writeFileAtomic(out("sim.csv"), csv);
+    summary.written.push_back(out("sim.csv"));
+    // A layer the design cannot run (its tiles do not fit) is reported, not a failure; every
+    // layer that ran must be bit-exact and cycle-exact.
+    for (const auto& row : simRows) {
+      if (!row.layer.error.empty()) {
+        summary.notRunnable.push_back(fmt::format("{}: {}", row.layer.name, row.layer.error));
+        continue;
+      }
+      ++summary.simulated;
+      summary.simOk = summary.simOk && row.layer.ok();
+    }
+  }
+
+  // 4. FPGA estimate of the chosen design(s) from the cost model's resource model.
   progress.step("FPGA estimate");
   FpgaResources total;
   for (const auto& c : arrays) {
@@ -186,9 +241,9 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
   writeFileAtomic(out("fpga.json"), fpga.dump(1) + "\n");
   summary.written.push_back(out("fpga.json"));
 
-  // 4. Report.
+  // 5. Report.
   progress.step("report");
-  ReportInput in{recipe, problem, results, chosen, optimum, arrays, layerCosts, *model, total};
+  ReportInput in{recipe, problem, results, chosen, optimum, arrays, layerCosts, *model, total, simRows};
   writeFileAtomic(out("report.html"), renderReport(in));
   summary.written.push_back(out("report.html"));
   return summary;

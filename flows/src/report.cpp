@@ -98,6 +98,33 @@ std::string renderReport(const ReportInput& in) {
        barChartSvg("Per-layer cycles (cost model)", "cycles", names, {"model"}, {cycles}, true) +
        "</div>\n";
 
+  // Model vs RTL, layer by layer.
+  if (!in.sim.empty()) {
+    std::vector<std::string> simNames;
+    std::vector<double> modelCycles, rtlCycles;
+    h += "<h2>RTL simulation: model vs RTL</h2>\n<table><tr><th class=l>design</th><th class=l>layer</th>"
+         "<th class=l>simulated shape</th><th>MACs</th><th>model cycles</th><th>RTL cycles</th><th>error</th>"
+         "<th>outputs</th><th>util</th></tr>\n";
+    for (const auto& row : in.sim) {
+      const auto& l = row.layer;
+      if (l.error.empty()) {
+        simNames.push_back(l.name);
+        modelCycles.push_back(double(l.modelCycles));
+        rtlCycles.push_back(double(l.rtlCycles));
+      }
+      h += fmt::format("<tr><td class=l>{}</td><td class=l>{}</td><td class=l>{}</td><td>{}</td><td>{}</td>"
+                       "<td>{}</td><td>{:.3f} %</td><td>{}</td><td>{:.1f}%</td></tr>\n",
+                       htmlEscape(row.design), htmlEscape(l.name), htmlEscape(l.shape), l.macs,
+                       l.modelCycles, l.error.empty() ? std::to_string(l.rtlCycles) : htmlEscape(l.error),
+                       l.errorPct, l.outputsMatch ? "bit-exact" : "MISMATCH", 100 * l.utilization);
+    }
+    h += "</table>\n";
+    h += "<div class=\"plot\" id=\"model-vs-rtl\">" +
+         barChartSvg("Model vs RTL cycles per simulated layer", "cycles", simNames, {"model", "RTL"},
+                     {modelCycles, rtlCycles}, true) +
+         "</div>\n";
+  }
+
   // Energy breakdown summed over layers; area breakdown of the design(s).
   double mac = 0, spad = 0, bufE = 0, dram = 0, leak = 0;
   for (const auto& c : in.layerCosts)

@@ -20,6 +20,9 @@ struct FlowSummary {
   double optimum = -1;         // proven optimum, -1 when not computable
   double gapPct = -1;
   std::vector<std::string> written;  // files written, in order
+  size_t simulated = 0;              // layers simulated in RTL
+  std::vector<std::string> notRunnable;  // selected layers the generated design cannot run
+  bool simOk = true;                 // every simulated layer bit-exact and cycle-exact
 };
 
 // Runs the recipe; every output is written (atomically) as soon as its step finishes, so an

@@ -8,8 +8,15 @@
 #include "analects/costmodel/cost_model.h"
 #include "analects/flows/recipe.h"
 #include "analects/search/search.h"
+#include "analects/sim/sim.h"
 
 namespace analects::flows {
+
+// One simulated layer and the design it ran on.
+struct SimRow {
+  std::string design;
+  sim::LayerSimResult layer;
+};
 
 struct ReportInput {
   const Recipe& recipe;
@@ -21,6 +28,7 @@ struct ReportInput {
   const std::vector<Cost>& layerCosts;     // chosen design, per layer
   const CostModel& model;
   FpgaResources fpga;
+  const std::vector<SimRow>& sim;  // empty when nothing was simulated
 };
 
 std::string renderReport(const ReportInput& in);

@@ -14,14 +14,18 @@ constraint: pes+buffer
 budget: edge
 algorithms: [confuciux, random, exact]
 samples: 60
+simulate: {layers: [1], scale: 0.125}
 YAML
-"$bin" flow "$tmp/r.yaml" -o "$tmp/out" --json > "$tmp/flow.json" || { echo "FAIL: flow"; exit 1; }
+export ANALECTS_SIM_CACHE="${ANALECTS_SIM_CACHE:-$(dirname "$bin")/../sim_cache}"
+"$bin" flow "$tmp/r.yaml" -o "$tmp/out" --json > "$tmp/flow.json" || { echo "FAIL: flow"; cat "$tmp/flow.json"; exit 1; }
+grep -q '"sim_ok": true' "$tmp/flow.json" || { echo "FAIL: simulated layer not bit/cycle exact"; cat "$tmp/flow.json"; exit 1; }
+grep -q '^[^,]*,features.3.squeeze,' "$tmp/out/sim.csv" || { echo "FAIL: sim.csv lacks the simulated layer"; cat "$tmp/out/sim.csv"; exit 1; }
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
   --user-data-dir="$tmp/profile" --dump-dom "file://$tmp/out/report.html" > "$tmp/dom.html" 2>"$tmp/chromium.err"
 fail=0
 grep -q "<h1>Analects report" "$tmp/dom.html" || { echo "FAIL: page did not render"; cat "$tmp/chromium.err" | tail -5; exit 1; }
-for id in convergence allocation-pes allocation-buffer layer-cycles energy-breakdown area-breakdown; do
+for id in convergence allocation-pes allocation-buffer layer-cycles model-vs-rtl energy-breakdown area-breakdown; do
   block=$(awk -v id="$id" 'index($0, "id=\"" id "\"") {on=1} on {print} on && /<\/svg>/ {exit}' "$tmp/dom.html")
   if [ -z "$block" ]; then echo "FAIL: plot '$id' missing"; fail=1; continue; fi
   echo "$block" | grep -q -E 'class="(series|bar)"' || { echo "FAIL: plot '$id' has no data drawn"; fail=1; }

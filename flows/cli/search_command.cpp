@@ -2,12 +2,14 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/cost_table.h"
+#include "analects/flows/progress_bar.h"
 #include "analects/search/exact.h"
 #include "analects/search/output.h"
 #include "analects/search/search.h"
@@ -100,8 +102,13 @@ Action addSearchCommand(CLI::App& app) {
         throw search::SearchError(fmt::format("--param '{}' must be key=value", p));
       options.params[p.substr(0, eq)] = p.substr(eq + 1);
     }
-    if (!o->json) fmt::print(stderr, "running {} for {} samples...\n", o->algo, o->samples);
+    flows::ProgressBar bar(o->algo);
+    if (!o->json)
+      options.progress = [&](int64_t used, int64_t budget, double best) {
+        bar.update(used, budget, std::isnan(best) ? "no feasible design yet" : fmt::format("best {:.6g}", best));
+      };
     search::SearchResult result = search::runSearch(o->algo, problem, options);
+    bar.finish(fmt::format("{} samples, {:.2f} s", result.samplesUsed, result.seconds));
 
     // The referee: the proven optimum, whenever the problem allows it.
     std::optional<double> optimum;

@@ -14,6 +14,7 @@
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/cost_table.h"
 #include "analects/costmodel/workload.h"
+#include "analects/flows/progress_bar.h"
 #include "analects/flows/report.h"
 #include "analects/rtlgen/rtlgen.h"
 #include "analects/sim/sim.h"
@@ -110,7 +111,13 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
   so.seed = recipe.seed;
   for (const auto& a : recipe.algorithms) {
     progress.step(fmt::format("search: {} ({} samples)", a, recipe.samples));
+    ProgressBar bar(a);
+    if (!options.quiet)
+      so.progress = [&](int64_t used, int64_t budget, double best) {
+        bar.update(used, budget, std::isnan(best) ? "no feasible design yet" : fmt::format("best {:.6g}", best));
+      };
     results.push_back(search::runSearch(a, problem, so));
+    bar.finish();
   }
   std::optional<double> optimum;
   for (const auto& r : results)

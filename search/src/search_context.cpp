@@ -1,5 +1,7 @@
 #include "search_context.h"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 namespace analects::search {
@@ -7,6 +9,7 @@ namespace analects::search {
 SearchContext::SearchContext(const Problem& problem, const SearchOptions& options,
                              std::string algorithm)
     : problem_(problem),
+      progress_(options.progress),
       algorithm_(std::move(algorithm)),
       rng_(options.seed),
       budget_(std::max<int64_t>(0, options.samples)),
@@ -35,7 +38,14 @@ Evaluation SearchContext::evaluate(const Design& design) {
     bestEval_ = e;
     trace_.push_back(TracePoint{used_, e.objective, seconds()});
   }
+  report();
   return e;
+}
+
+void SearchContext::report() {
+  if (!progress_ || used_ < nextReport_) return;
+  nextReport_ = used_ + std::max<int64_t>(1, budget_ / 100);
+  progress_(used_, budget_, found_ ? bestEval_.objective : std::numeric_limits<double>::quiet_NaN());
 }
 
 void SearchContext::addStage(const std::string& name, int64_t samplesAtStart) {

@@ -26,7 +26,10 @@ class SearchContext {
   // Scores one complete design (one sample) and records it if it is the best feasible one.
   Evaluation evaluate(const Design& design);
   // Spends one sample without a complete design (an RL episode cut short by an overshoot).
-  void spendSample() { ++used_; }
+  void spendSample() {
+    ++used_;
+    report();
+  }
 
   bool found() const { return found_; }
   const Design& best() const { return best_; }
@@ -42,7 +45,10 @@ class SearchContext {
   SearchResult finish();
 
  private:
+  void report();
   const Problem& problem_;
+  std::function<void(int64_t, int64_t, double)> progress_;
+  int64_t nextReport_ = 0;
   std::string algorithm_;
   Rng rng_;
   int64_t budget_;

@@ -184,7 +184,7 @@ TEST(Problem, ImpossibleBudgetIsReportedNotCrashed) {
   ASSERT_TRUE(p.impossibleReason().has_value());
   EXPECT_NE(p.impossibleReason()->find("no design fits"), std::string::npos);
   for (const auto& a : searchAlgorithms()) {
-    SearchResult r = runSearch(a.name, p, SearchOptions{50, 1, 0, {}});
+    SearchResult r = runSearch(a.name, p, SearchOptions{50, 1, 0, {}, {}});
     EXPECT_EQ(r.status, SearchStatus::Impossible) << a.name;
     EXPECT_FALSE(r.message.empty());
   }
@@ -206,7 +206,7 @@ TEST(Problem, LayerWithoutAnyFeasiblePointIsImpossible) {
   ASSERT_TRUE(p.impossibleReason().has_value());
   EXPECT_NE(p.impossibleReason()->find("layer 1 (b)"), std::string::npos);
   EXPECT_NE(p.impossibleReason()->find("kernel larger"), std::string::npos);
-  SearchResult r = runSearch("confuciux", p, SearchOptions{30, 1, 0, {}});
+  SearchResult r = runSearch("confuciux", p, SearchOptions{30, 1, 0, {}, {}});
   EXPECT_EQ(r.status, SearchStatus::Impossible);
 }
 

@@ -21,6 +21,10 @@ struct SearchOptions {
   // Algorithm hyperparameters as key=value (e.g. {"population", "20"}); an unknown key is an
   // error that lists the known ones.
   std::map<std::string, std::string> params;
+  // Called as samples are spent (about every 1 % of the budget and at the end of a stage),
+  // with samples used, the budget and the best feasible objective so far (NaN before any).
+  // For progress bars; it must not affect the search.
+  std::function<void(int64_t used, int64_t budget, double best)> progress;
 };
 
 enum class SearchStatus {

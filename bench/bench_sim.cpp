@@ -44,11 +44,14 @@ void simulateConv3x3(benchmark::State& state) {
   state.counters["sim_cycles/s"] = double(cycles) / simSeconds;
   state.counters["model_cycles"] = double(modelCycles);
   state.counters["rtl_cycles"] = double(rtlCycles);
+  state.counters["utilization"] =
+      double(w.layers[0].macs()) / (double(c.pes()) * double(std::max<int64_t>(rtlCycles, 1)));
 }
 BENCHMARK(simulateConv3x3)
     ->Name("Conv3x3")
     ->Arg(4)
-    ->Arg(16)
+    ->Arg(8)    // 64 PEs
+    ->Arg(16)   // 256 PEs
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3)
     ->UseRealTime();  // the simulation runs in a child process: CPU time here is not it

@@ -77,20 +77,121 @@ class NvdlaModel final : public CostModel {
             {"control", t.controlAreaUm2}};
   }
 
+  // Calibrated against Yosys 0.23 `synth_xilinx -flatten` on rtlgen's designs (costmodel/README.md,
+  // "FPGA resources"). DSP and block RAM are exact: the memories are those rtlgen builds
+  // (nvdlaRtlParams) and each is mapped by the rules of Yosys' memory_libmap for 7-series.
+  // LUT (logic + distributed RAM) and FF are fitted per datapath part, within 15 %.
   FpgaResources fpgaResources(const ArrayConfig& c) const override {
-    // First-cut mapping (DESIGN.md): one DSP48E1 per int8 MAC; memories in RAMB36 by capacity;
-    // LUT/FF linear in the adder tree and the array. To be calibrated against Yosys.
-    FpgaResources r;
-    r.dsp = c.atomK * c.atomC;
-    auto bram36 = [](int64_t bytes, int64_t widthBits) {
-      int64_t depth = std::max<int64_t>(1, bytes * 8 / std::max<int64_t>(widthBits, 1));
-      int64_t columns = (widthBits + 71) / 72;  // 512 x 72 per RAMB36
-      return columns * ((depth + 511) / 512);
+    auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+    auto pow2Ceil = [](int64_t v) {
+      int64_t p = 1;
+      while (p < v) p *= 2;
+      return p;
     };
-    r.bram36 = bram36(c.bufferBytes, c.atomC * 8) + bram36(accumulatorBytes(c), c.atomK * 32);
-    r.bram18 = 0;
-    r.lut = 600 + c.atomK * (c.atomC * 24 + 40);
-    r.ff = 900 + c.atomK * (c.atomC * 16 + 64);
+    auto log2Ceil = [](int64_t v) {
+      int64_t n = 0;
+      while ((int64_t(1) << n) < v) ++n;
+      return n;
+    };
+    // Memory geometry as rtlgen builds it: banks interleave entries so the load DMA writes
+    // ceil(B / entry bytes) entries a cycle and the write-back reads ceil(B / pixel bytes)
+    // pixels; rows get at least 2 address bits and never fewer than 2^(bits-1) + 1 entries.
+    const int64_t B = std::max<int64_t>(1, c.dramBytesPerCycle);
+    const int64_t K = std::max<int64_t>(1, c.atomK), C = std::max<int64_t>(1, c.atomC);
+    const int64_t pixelBytes = K * std::max<int64_t>(1, c.outputBytes);
+    struct Memory {
+      int64_t banks, width, rows, addrBits;
+    };
+    auto memory = [&](int64_t entries, int64_t banks, int64_t width) {
+      const int64_t rows = ceilDiv(std::max<int64_t>(1, entries), banks);
+      const int64_t bits = std::max<int64_t>(2, log2Ceil(rows));
+      return Memory{banks, width, std::max<int64_t>(rows, (int64_t(1) << (bits - 1)) + 1),
+                    bits + log2Ceil(banks)};
+    };
+    const Memory input = memory(c.bufferBytes / C, pow2Ceil(ceilDiv(B, C)), 8 * C);
+    const Memory weight = memory(c.bufferBytes / (K * C), pow2Ceil(ceilDiv(B, K * C)), 8 * K * C);
+    Memory acc = memory(c.accDepthPixels, pow2Ceil(ceilDiv(B, pixelBytes)), 32 * K);
+    acc.banks *= 2;  // two halves (ping-pong)
+
+    // Yosys 0.23 memory_libmap (lutrams_xc5v.txt, brams_xc4v.txt with 36 Kbit, cascade and
+    // mixed-width SDP): every candidate (RAM kind, mode, base width) costs
+    //   (cost - widthscale) * cells + widthscale * splits * W / unitWidth
+    //   + 0.5 * read-mux bits + 0.5 * write-demux bits + 2 (one unshared read port),
+    // cells = ceil(splits * W' / unitWidth) with W padded to the 9-bit byte of block RAM,
+    // splits = ceil(depth / unitDepth); a memory lowered to logic costs 1 per bit. The first
+    // cheapest candidate wins (Yosys' order). Checked cell-exact on 184 width x depth pairs.
+    struct Kind {
+      int64_t cost, widthscale, abits, byte, bram18, bram36, luts;  // cells: RAMB18/36, LUTs
+      int64_t widths[7];
+    };
+    static const Kind kinds[] = {
+        {8, 8, 5, 0, 0, 0, 4, {4}},   {8, 8, 6, 0, 0, 0, 4, {2}},   {8, 8, 7, 0, 0, 0, 4, {1}},   // DP
+        {7, 7, 5, 0, 0, 0, 4, {2}},   {7, 7, 6, 0, 0, 0, 4, {1}},                                 // QP
+        {8, 7, 5, 0, 0, 0, 4, {6}},   {8, 7, 6, 0, 0, 0, 4, {3}},                                 // SDP
+        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18}},                   // TDP RAMB18
+        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36}},               // TDP RAMB36
+        {513, 0, 16, 9, 0, 2, 0, {1, 2, 4, 9}},                       // TDP cascade
+        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18, 36}},               // SDP RAMB18
+        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36, 72}}};          // SDP RAMB36
+    struct Mapped {
+      int64_t bram18 = 0, bram36 = 0, lutRam = 0, ffBits = 0;
+    };
+    auto map = [&](int64_t w, int64_t depth) {
+      Mapped best;
+      double bestCost = double(w * depth);  // lowered to flip-flops
+      best.ffBits = w * depth;
+      for (const Kind& k : kinds)
+        for (int64_t i = 0; i < 7 && k.widths[i] > 0; ++i) {
+          const int64_t unit = k.widths[i];
+          const int64_t byte = k.byte > 0 && k.byte <= unit ? k.byte : unit;
+          const int64_t splits = ceilDiv(depth, int64_t(1) << (k.abits - i));
+          const int64_t cells = ceilDiv(splits * ceilDiv(w, byte) * byte, unit);
+          const double cost = double((k.cost - k.widthscale) * cells) +
+                              double(k.widthscale * splits * w) / double(unit) +
+                              0.5 * double((splits - 1) * w) + 0.5 * double(splits > 1 ? splits : 0) + 2;
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = Mapped{cells * k.bram18, cells * k.bram36, cells * k.luts, 0};
+          }
+        }
+      return best;
+    };
+
+    FpgaResources r;
+    // One DSP48E1 per int8 MAC; the store DMA's bytes = pixels * atomK * outputBytes takes two
+    // more when that product is not a power of two (a 32-bit constant multiply).
+    const bool pow2PixelBytes = (pixelBytes & (pixelBytes - 1)) == 0;
+    r.dsp = K * C + (pow2PixelBytes ? 0 : 2);
+    int64_t lutRam = 0, lutRamReadBits = 0, ffBits = 0;
+    for (const Memory& m : {input, weight, acc}) {
+      const Mapped x = map(m.width, m.rows);
+      r.bram18 += m.banks * x.bram18;
+      r.bram36 += m.banks * x.bram36;
+      lutRam += m.banks * x.lutRam;
+      ffBits += m.banks * x.ffBits;
+      if (x.lutRam > 0) lutRamReadBits += m.banks * m.width;  // the read register moves to FFs
+    }
+    // Step-descriptor ring (8 entries): always distributed RAM, one RAM32M per 6 used bits.
+    lutRam += 4 * (128 + input.addrBits);
+    // LUT and FF, fitted per datapath part (shapes from Yosys runs of the single modules, scale
+    // and the fixed control from 24 whole designs): the two load gearboxes (a window of
+    // W bytes fed B bytes a cycle), requantization of every int32 the store reads per cycle,
+    // the store gearbox's two shifters (QC bytes, CW count bits), the adder-tree levels the DSP
+    // cascade does not absorb, the CBUF bank multiplexers, and extra psum delay stages.
+    const int64_t accBanks = acc.banks / 2;
+    const int64_t windowIn = std::max(C - 1 + B, input.banks * C);
+    const int64_t windowW = std::max(K * C - 1 + B, weight.banks * K * C);
+    const int64_t storeQ = accBanks * pixelBytes + B - 1;
+    const int64_t storeCW = std::max<int64_t>(4, log2Ceil(storeQ + 1));
+    const int64_t requant = c.outputBytes == 1 ? accBanks * K : 0;
+    const int64_t delay = std::max<int64_t>(0, c.pipelineDepth - 4);
+    auto gearbox = [&](int64_t w) { return 10 * w + B * (60 + w / 2); };
+    auto bankMux = [](const Memory& m) { return m.banks > 1 ? m.width * m.banks * m.banks : 0; };
+    r.lut = 3020 + gearbox(windowIn) + gearbox(windowW) + 254 * requant + 17 * storeQ * storeCW +
+            5 * K + 11 * K * std::max<int64_t>(0, 2 * C - 5) +
+            4 * (bankMux(input) + bankMux(weight)) / 5 + 32 * K * delay + lutRam;
+    r.ff = 3630 + 9 * (windowIn + windowW) + 15 * storeQ + 29 * K + 40 * K * delay +
+           lutRamReadBits + ffBits;
     return r;
   }
 

@@ -15,5 +15,6 @@ Action addSearchCommand(CLI::App& app);
 Action addFlowCommand(CLI::App& app);
 Action addGenCommand(CLI::App& app);
 Action addSimCommand(CLI::App& app);
+Action addFpgaCommand(CLI::App& app);
 
 }  // namespace analects::cli

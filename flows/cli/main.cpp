@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   add(analects::cli::addSearchCommand(app));
   add(analects::cli::addGenCommand(app));
   add(analects::cli::addSimCommand(app));
+  add(analects::cli::addFpgaCommand(app));
   add(analects::cli::addFlowCommand(app));
   try {
     app.parse(argc, argv);

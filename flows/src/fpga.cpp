@@ -238,71 +238,6 @@ void log(const FpgaOptions& o, const std::string& line) {
   if (o.log) o.log(line);
 }
 
-// nextpnr-ice40 + icepack on the synthesized netlist, cached by the synthesis hash.
-void placeIce40(FpgaReport& r, const FpgaPart& part, const fs::path& dir, const std::string& synthHash,
-                const FpgaOptions& o) {
-  FpgaPlacement& p = r.placement;
-  const std::string nextpnrVersion = versionOf("nextpnr-ice40 --version");
-  if (nextpnrVersion.empty()) {
-    p.note = "nextpnr-ice40 was not found on PATH (scripts/setup.sh installs nextpnr-ice40)";
-    return;
-  }
-  Fnv hash;
-  hash.add(kCacheVersion);
-  hash.add(synthHash);
-  hash.add(nextpnrVersion);
-  hash.add(fmt::format("{} {} seed {}", part.name, part.package, o.seed));
-  const fs::path netlist = dir / "fpga_ice40_netlist.json";
-  const fs::path report = dir / "fpga_ice40_pnr.json";
-  const fs::path asc = dir / "fpga_ice40.asc";
-  const fs::path bin = dir / "fpga_ice40.bin";
-  const fs::path hashFile = dir / "fpga_ice40_pnr.hash";
-  p.attempted = true;
-  const bool cached = o.useCache && readTextOr(hashFile, "") == hash.hex() && fs::exists(report) &&
-                      fs::exists(bin);
-  if (!cached) {
-    fs::remove(hashFile);
-    fs::remove(bin);
-    log(o, fmt::format("nextpnr-ice40: placing {} into {} {}", r.top, part.name, part.package));
-    const fs::path pnrLog = dir / "fpga_ice40_pnr.log";
-    int rc = run({"nextpnr-ice40", "--up5k", "--package", part.package, "--json",
-                  netlist.filename().string(), "--asc", asc.filename().string(), "--report",
-                  report.filename().string(), "--seed", std::to_string(o.seed),
-                  "--timing-allow-fail", "-q"},
-                 dir, pnrLog);
-    if (rc != 0) {
-      p.note = fmt::format("nextpnr-ice40 failed (exit {}): {} (log: {})", rc, firstError(pnrLog),
-                           pnrLog.string());
-      return;
-    }
-    const fs::path packLog = dir / "fpga_ice40_pack.log";
-    rc = run({"icepack", asc.filename().string(), bin.filename().string()}, dir, packLog);
-    if (rc != 0) {
-      p.note = rc == 127 || rc < 0
-                   ? "icepack was not found on PATH (scripts/setup.sh installs fpga-icestorm)"
-                   : fmt::format("icepack failed (exit {}): {}", rc, firstError(packLog));
-      return;
-    }
-    writeText(hashFile, hash.hex());
-  }
-  json j = json::parse(readText(report), nullptr, false);
-  if (j.is_discarded()) {
-    p.note = fmt::format("'{}' is not valid JSON", report.string());
-    return;
-  }
-  if (j.contains("utilization") && j["utilization"].contains("ICESTORM_LC"))
-    p.logicCells = j["utilization"]["ICESTORM_LC"].value("used", int64_t(0));
-  // Fmax of the slowest clock domain (the design has one clock).
-  if (j.contains("fmax"))
-    for (const auto& [clock, f] : j["fmax"].items()) {
-      const double achieved = f.value("achieved", 0.0);
-      if (p.fmaxMhz == 0 || achieved < p.fmaxMhz) p.fmaxMhz = achieved;
-    }
-  p.bitstream = bin.string();
-  p.bitstreamBytes = int64_t(fs::file_size(bin));
-  p.ok = true;
-}
-
 }  // namespace
 
 const std::vector<FpgaPart>& fpgaParts() {
@@ -341,6 +276,81 @@ const FpgaPart& fpgaPart(const std::string& name) {
   throw ConfigError(fmt::format("unknown FPGA part '{}' (known: {})", name, known));
 }
 
+FpgaPlacement placeIce40(const std::string& netlistJson, const FpgaPart& part,
+                         const FpgaOptions& o) {
+  FpgaPlacement p;
+  if (!part.isIce40()) {
+    p.note = fmt::format("{} is not an iCE40 part", part.name);
+    return p;
+  }
+  const std::string nextpnrVersion = versionOf("nextpnr-ice40 --version");
+  if (nextpnrVersion.empty()) {
+    p.note = "nextpnr-ice40 was not found on PATH (scripts/setup.sh installs nextpnr-ice40)";
+    return p;
+  }
+  const fs::path netlist = fs::absolute(netlistJson);
+  const fs::path dir = netlist.parent_path();
+  const std::string stem = netlist.stem().string();
+  const fs::path asc = dir / (stem + ".asc");
+  const fs::path bin = dir / (stem + ".bin");
+  const fs::path report = dir / (stem + "_pnr.json");
+  const fs::path pnrLog = dir / (stem + "_pnr.log");
+  const fs::path packLog = dir / (stem + "_pack.log");
+  const fs::path hashFile = dir / (stem + "_pnr.hash");
+  Fnv hash;
+  hash.add(kCacheVersion);
+  hash.add(readText(netlist));
+  hash.add(nextpnrVersion);
+  hash.add(fmt::format("{} {} seed {}", part.name, part.package, o.seed));
+  p.attempted = true;
+  const bool cached = o.useCache && readTextOr(hashFile, "") == hash.hex() &&
+                      fs::exists(report) && fs::exists(bin);
+  if (!cached) {
+    fs::remove(hashFile);
+    fs::remove(bin);
+    log(o, fmt::format("nextpnr-ice40: placing {} into the {} ({})", netlist.filename().string(),
+                       part.name, part.package));
+    // --timing-allow-fail: a slow design is still placed; its Fmax is the answer.
+    int rc = run({"nextpnr-ice40", "--up5k", "--package", part.package, "--json",
+                  netlist.filename().string(), "--asc", asc.filename().string(), "--report",
+                  report.filename().string(), "--seed", std::to_string(o.seed),
+                  "--timing-allow-fail", "-q"},
+                 dir, pnrLog);
+    if (rc != 0) {
+      p.note = fmt::format("nextpnr-ice40 failed (exit {}): {} (log: {})", rc, firstError(pnrLog),
+                           pnrLog.string());
+      return p;
+    }
+    rc = run({"icepack", asc.filename().string(), bin.filename().string()}, dir, packLog);
+    if (rc < 0 || rc == 127) {
+      p.note = "icepack was not found on PATH (scripts/setup.sh installs fpga-icestorm)";
+      return p;
+    }
+    if (rc != 0 || !fs::exists(bin)) {
+      p.note = fmt::format("icepack failed (exit {}): {}", rc, firstError(packLog));
+      return p;
+    }
+    writeText(hashFile, hash.hex());
+  }
+  json j = json::parse(readTextOr(report, ""), nullptr, false);
+  if (j.is_discarded()) {
+    p.note = fmt::format("'{}' is not valid JSON", report.string());
+    return p;
+  }
+  if (j.contains("utilization") && j["utilization"].contains("ICESTORM_LC"))
+    p.logicCells = j["utilization"]["ICESTORM_LC"].value("used", int64_t(0));
+  // Fmax of the slowest clock domain (generated designs have one clock).
+  if (j.contains("fmax"))
+    for (const auto& [clock, f] : j["fmax"].items()) {
+      const double achieved = f.value("achieved", 0.0);
+      if (p.fmaxMhz == 0 || achieved < p.fmaxMhz) p.fmaxMhz = achieved;
+    }
+  p.bitstream = bin.string();
+  p.bitstreamBytes = int64_t(fs::file_size(bin));
+  p.ok = true;
+  return p;
+}
+
 FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
                         const FpgaOptions& o) {
   const rtlgen::Design d = rtlgen::readDesign(designJsonPath);
@@ -362,8 +372,8 @@ FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
   const fs::path hashFile = dir / fmt::format("fpga_{}.hash", flow.name);
   const fs::path script = dir / fmt::format("fpga_{}.ys", flow.name);
   const fs::path logFile = dir / fmt::format("fpga_{}.log", flow.name);
-  const fs::path netlist = part.isIce40() ? dir / "fpga_ice40_netlist.json" : fs::path();
-  const fs::path netlistTmp = part.isIce40() ? dir / "fpga_ice40_netlist.json.tmp" : fs::path();
+  const fs::path netlist = part.isIce40() ? dir / "fpga_ice40.json" : fs::path();
+  const fs::path netlistTmp = part.isIce40() ? dir / "fpga_ice40.json.tmp" : fs::path();
   const std::string scriptText = yosysScript(flow, d, statTmp, netlistTmp);
 
   Fnv hash;
@@ -398,11 +408,16 @@ FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
   fill(r, part);
 
   if (part.isIce40() && o.placeAndRoute) {
-    if (!r.fits)
-      r.placement.note = fmt::format("not placed: the design does not fit the {} ({})", part.name,
-                                     fmt::join(r.overflows, ", "));
-    else
-      placeIce40(r, part, dir, hash.hex(), o);
+    if (!r.fits) {
+      r.placement.note = fmt::format("not placed: the design does not fit the {}", part.name);
+      if (r.portBits > part.userIo)
+        r.placement.note += fmt::format(
+            "; its top has {} port bits and the {} package {} user pins, so an iCE40 prototype "
+            "needs a narrow top (a byte-wide memory port or a serial shell) around the array",
+            r.portBits, part.package, part.userIo);
+    } else {
+      r.placement = placeIce40(netlist.string(), part, o);
+    }
   }
   return r;
 }

@@ -93,6 +93,13 @@ struct FpgaReport {
 FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
                         const FpgaOptions& options = {});
 
+// Places and routes a Yosys iCE40 netlist (synth_ice40 ... ; write_json) into part.package
+// with nextpnr-ice40 and packs it with icepack; writes <stem>.asc, <stem>.bin, <stem>_pnr.json
+// (nextpnr's report) and logs beside the netlist, cached by the netlist's hash. Tool failures
+// do not throw: the result is not ok and its note says why in one line.
+FpgaPlacement placeIce40(const std::string& netlistJson, const FpgaPart& part,
+                         const FpgaOptions& options = {});
+
 // Machine-readable form of a report (the `analects fpga --json` output).
 std::string fpgaReportJson(const FpgaReport& report);
 // Human-readable table: resource, yosys, model, capacity, utilization; then the verdict.

@@ -93,27 +93,29 @@ int run(const std::vector<std::string>& args, const fs::path& cwd, const fs::pat
   return WEXITSTATUS(status);
 }
 
-// First line of `program --version`-like output; empty when the program is missing.
+// First line of `program --version`-like output (stdout and stderr: nextpnr prints its version
+// on stderr); empty when the program is missing.
 std::string versionOf(const std::string& command) {
   std::string out;
-  if (FILE* p = popen((command + " 2>/dev/null").c_str(), "r")) {
+  if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
     char buf[256];
     while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
+    if (pclose(p) != 0) return "";
   }
   const auto nl = out.find('\n');
   return nl == std::string::npos ? out : out.substr(0, nl);
 }
 
-// The first line of a log that says what went wrong, for a one-line error.
+// The line of a log that says what went wrong, for a one-line error: the first ERROR line, else
+// the last line that is not a warning.
 std::string firstError(const fs::path& log) {
   std::ifstream f(log);
-  std::string first;
+  std::string last;
   for (std::string line; std::getline(f, line);) {
     if (line.find("ERROR") != std::string::npos) return line;
-    if (first.empty() && !line.empty()) first = line;
+    if (!line.empty() && line.rfind("Warning", 0) != 0) last = line;
   }
-  return first.empty() ? "no output" : first;
+  return last.empty() ? "no error message" : last;
 }
 
 bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
@@ -374,34 +376,56 @@ FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
   const fs::path logFile = dir / fmt::format("fpga_{}.log", flow.name);
   const fs::path netlist = part.isIce40() ? dir / "fpga_ice40.json" : fs::path();
   const fs::path netlistTmp = part.isIce40() ? dir / "fpga_ice40.json.tmp" : fs::path();
-  const std::string scriptText = yosysScript(flow, d, statTmp, netlistTmp);
 
   Fnv hash;
   hash.add(kCacheVersion);
   hash.add(yosysVersion);
-  hash.add(scriptText);
+  hash.add(yosysScript(flow, d, statTmp, netlistTmp));
   for (const auto& src : d.sources) hash.add(readText(src));
   r.statPath = stat.string();
 
-  r.cached = o.useCache && readTextOr(hashFile, "") == hash.hex() && fs::exists(stat) &&
+  // The hash file holds the key, then the synthesis command used and a note (one line each).
+  std::istringstream cache(readTextOr(hashFile, ""));
+  std::string key, usedCommand, note;
+  std::getline(cache, key);
+  std::getline(cache, usedCommand);
+  std::getline(cache, note);
+  r.cached = o.useCache && key == hash.hex() && !usedCommand.empty() && fs::exists(stat) &&
              (netlist.empty() || fs::exists(netlist));
-  if (!r.cached) {
+  if (r.cached) {
+    r.synthCommand = usedCommand;
+    if (!note.empty()) r.notes.push_back(note);
+  } else {
     fs::remove(hashFile);  // a run that dies half-way leaves no valid cache behind
-    writeText(script, scriptText);
     log(o, fmt::format("yosys: {} on {} (this can take a minute)", flow.command, d.top));
     const auto t0 = std::chrono::steady_clock::now();
-    const int rc = run({"yosys", "-q", "-s", script.filename().string()}, dir, logFile);
+    auto synthesize = [&](const Flow& f) {
+      writeText(script, yosysScript(f, d, statTmp, netlistTmp));
+      return run({"yosys", "-q", "-s", script.filename().string()}, dir, logFile);
+    };
+    int rc = synthesize(flow);
+    if (part.isIce40() && rc >= 128) {
+      // Yosys 0.23's ice40_dsp pass crashes on a lone registered product (atomC = 1): the
+      // multipliers then stay in LUTs.
+      note = fmt::format("yosys `{}` crashed (signal {}); synthesized with `synth_ice40`, "
+                         "multipliers in LUTs",
+                         flow.command, rc - 128);
+      log(o, note);
+      r.synthCommand = "synth_ice40";
+      r.notes.push_back(note);
+      rc = synthesize(Flow{flow.name, r.synthCommand});
+    }
     r.yosysSeconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (rc < 0 || rc == 127)
       throw std::runtime_error("yosys was not found on PATH (scripts/setup.sh installs it)");
     if (rc != 0 || !fs::exists(statTmp))
       throw std::runtime_error(fmt::format("yosys {} failed on {} (exit {}): {} (log: {})",
-                                           flow.command, d.top, rc, firstError(logFile),
+                                           r.synthCommand, d.top, rc, firstError(logFile),
                                            logFile.string()));
     fs::rename(statTmp, stat);
     if (!netlist.empty()) fs::rename(netlistTmp, netlist);
-    writeText(hashFile, hash.hex());
+    writeText(hashFile, hash.hex() + "\n" + r.synthCommand + "\n" + note + "\n");
   }
   r.cells = parseStat(stat, d.top);
   if (part.isIce40()) r.portBits = portBitsOf(netlist, d.top);
@@ -465,7 +489,8 @@ std::string fpgaReportJson(const FpgaReport& r) {
               {"ff", r.model.ff}}},
             {"cells", r.cells},
             {"fits", r.fits},
-            {"overflows", r.overflows}};
+            {"overflows", r.overflows},
+            {"notes", r.notes}};
   if (r.part.isIce40()) {
     const FpgaPlacement& p = r.placement;
     j["placement"] = {{"attempted", p.attempted},
@@ -497,6 +522,7 @@ std::string fpgaReportText(const FpgaReport& r) {
                        row.model < 0 ? "-" : thousands(row.model),
                        row.capacity < 0 ? "-" : thousands(row.capacity),
                        row.capacity > 0 ? fmt::format("{:.1f}%", row.utilizationPct()) : "-");
+  for (const auto& note : r.notes) out += "note: " + note + "\n";
   if (!r.part.isIce40() && r.lutRam > 0)
     out += fmt::format("(LUT includes {} LUTs of distributed RAM)\n", thousands(r.lutRam));
   if (r.fits)

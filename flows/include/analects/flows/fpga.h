@@ -82,6 +82,7 @@ struct FpgaReport {
   std::vector<FpgaRow> rows;
   bool fits = true;
   std::vector<std::string> overflows;  // e.g. "DSP 320 > 220"
+  std::vector<std::string> notes;      // e.g. a fallback the synthesis needed
   FpgaPlacement placement;
 };
 

@@ -125,14 +125,18 @@ class NvdlaModel final : public CostModel {
       int64_t widths[7];
     };
     static const Kind kinds[] = {
-        {8, 8, 5, 0, 0, 0, 4, {4}},   {8, 8, 6, 0, 0, 0, 4, {2}},   {8, 8, 7, 0, 0, 0, 4, {1}},   // DP
-        {7, 7, 5, 0, 0, 0, 4, {2}},   {7, 7, 6, 0, 0, 0, 4, {1}},                                 // QP
-        {8, 7, 5, 0, 0, 0, 4, {6}},   {8, 7, 6, 0, 0, 0, 4, {3}},                                 // SDP
-        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18}},                   // TDP RAMB18
-        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36}},               // TDP RAMB36
-        {513, 0, 16, 9, 0, 2, 0, {1, 2, 4, 9}},                       // TDP cascade
-        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18, 36}},               // SDP RAMB18
-        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36, 72}}};          // SDP RAMB36
+        {8, 8, 5, 0, 0, 0, 4, {4}},                           // LUTRAM dual port, 32 deep
+        {8, 8, 6, 0, 0, 0, 4, {2}},                           // LUTRAM dual port, 64 deep
+        {8, 8, 7, 0, 0, 0, 4, {1}},                           // LUTRAM dual port, 128 deep
+        {7, 7, 5, 0, 0, 0, 4, {2}},                           // LUTRAM quad port, 32 deep
+        {7, 7, 6, 0, 0, 0, 4, {1}},                           // LUTRAM quad port, 64 deep
+        {8, 7, 5, 0, 0, 0, 4, {6}},                           // LUTRAM simple dual port: RAM32M
+        {8, 7, 6, 0, 0, 0, 4, {3}},                           // LUTRAM simple dual port: RAM64M
+        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18}},           // true dual port RAMB18
+        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36}},       // true dual port RAMB36
+        {513, 0, 16, 9, 0, 2, 0, {1, 2, 4, 9}},               // true dual port, cascaded RAMB36
+        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18, 36}},       // simple dual port RAMB18
+        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36, 72}}};  // simple dual port RAMB36
     struct Mapped {
       int64_t bram18 = 0, bram36 = 0, lutRam = 0, ffBits = 0;
     };
@@ -148,7 +152,8 @@ class NvdlaModel final : public CostModel {
           const int64_t cells = ceilDiv(splits * ceilDiv(w, byte) * byte, unit);
           const double cost = double((k.cost - k.widthscale) * cells) +
                               double(k.widthscale * splits * w) / double(unit) +
-                              0.5 * double((splits - 1) * w) + 0.5 * double(splits > 1 ? splits : 0) + 2;
+                              0.5 * double((splits - 1) * w) +
+                              0.5 * double(splits > 1 ? splits : 0) + 2;
           if (cost < bestCost) {
             bestCost = cost;
             best = Mapped{cells * k.bram18, cells * k.bram36, cells * k.luts, 0};

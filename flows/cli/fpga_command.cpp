@@ -16,7 +16,8 @@ Action addFpgaCommand(CLI::App& app) {
     int64_t seed = 1;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("fpga", "FPGA resources of a generated design (Yosys) vs the model");
+  auto* cmd =
+      app.add_subcommand("fpga", "FPGA resources of a generated design (Yosys) vs the model");
   std::string parts;
   for (const auto& p : flows::fpgaParts()) parts += (parts.empty() ? "" : " | ") + p.name;
   cmd->footer(

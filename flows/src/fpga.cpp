@@ -118,7 +118,9 @@ std::string firstError(const fs::path& log) {
   return last.empty() ? "no error message" : last;
 }
 
-bool startsWith(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool startsWith(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 // Cell counts of the `stat -json` output: the design totals (the whole flattened top).
 std::map<std::string, int64_t> parseStat(const fs::path& path, const std::string& top) {
@@ -126,7 +128,8 @@ std::map<std::string, int64_t> parseStat(const fs::path& path, const std::string
   try {
     j = json::parse(readText(path));
   } catch (const json::exception& e) {
-    throw std::runtime_error(fmt::format("'{}': not a Yosys stat -json file ({})", path.string(), e.what()));
+    throw std::runtime_error(
+        fmt::format("'{}': not a Yosys stat -json file ({})", path.string(), e.what()));
   }
   const json* counts = nullptr;
   if (j.contains("design") && j["design"].contains("num_cells_by_type"))
@@ -143,10 +146,10 @@ std::map<std::string, int64_t> parseStat(const fs::path& path, const std::string
 // LUTs a distributed-RAM / shift-register primitive occupies (7-series SLICEM).
 int64_t lutsOfMemoryCell(const std::string& type) {
   static const std::map<std::string, int64_t> luts = {
-      {"RAM32M", 4},    {"RAM64M", 4},    {"RAM32M16", 8},  {"RAM64M8", 8},   {"RAM32X1D", 2},
-      {"RAM64X1D", 2},  {"RAM128X1D", 4}, {"RAM256X1D", 8}, {"RAM32X1S", 1},  {"RAM64X1S", 1},
-      {"RAM128X1S", 2}, {"RAM256X1S", 4}, {"RAM512X1S", 8}, {"SRL16E", 1},    {"SRLC16E", 1},
-      {"SRLC32E", 1}};
+      {"RAM32M", 4},    {"RAM64M", 4},   {"RAM32M16", 8},  {"RAM64M8", 8},
+      {"RAM32X1D", 2},  {"RAM64X1D", 2}, {"RAM128X1D", 4}, {"RAM256X1D", 8},
+      {"RAM32X1S", 1},  {"RAM64X1S", 1}, {"RAM128X1S", 2}, {"RAM256X1S", 4},
+      {"RAM512X1S", 8}, {"SRL16E", 1},   {"SRLC16E", 1},   {"SRLC32E", 1}};
   auto it = luts.find(type);
   return it == luts.end() ? 0 : it->second;
 }
@@ -163,9 +166,10 @@ Flow flowFor(const FpgaPart& part) {
 
 std::string yosysScript(const Flow& flow, const rtlgen::Design& d, const fs::path& statTmp,
                         const fs::path& netlistTmp) {
-  std::string s = fmt::format("# {} of {}, written by `analects fpga`; run from this directory:\n"
-                              "#   yosys -q -s fpga_{}.ys\n",
-                              flow.command, d.top, flow.name);
+  std::string s = fmt::format(
+      "# {} of {}, written by `analects fpga`; run from this directory:\n"
+      "#   yosys -q -s fpga_{}.ys\n",
+      flow.command, d.top, flow.name);
   for (const auto& src : d.sources)
     s += fmt::format("read_verilog {}\n", fs::path(src).filename().string());
   s += fmt::format("{} -top {}\n", flow.command, d.top);
@@ -305,19 +309,19 @@ FpgaPlacement placeIce40(const std::string& netlistJson, const FpgaPart& part,
   hash.add(nextpnrVersion);
   hash.add(fmt::format("{} {} seed {}", part.name, part.package, o.seed));
   p.attempted = true;
-  const bool cached = o.useCache && readTextOr(hashFile, "") == hash.hex() &&
-                      fs::exists(report) && fs::exists(bin);
+  const bool cached =
+      o.useCache && readTextOr(hashFile, "") == hash.hex() && fs::exists(report) && fs::exists(bin);
   if (!cached) {
     fs::remove(hashFile);
     fs::remove(bin);
     log(o, fmt::format("nextpnr-ice40: placing {} into the {} ({})", netlist.filename().string(),
                        part.name, part.package));
     // --timing-allow-fail: a slow design is still placed; its Fmax is the answer.
-    int rc = run({"nextpnr-ice40", "--up5k", "--package", part.package, "--json",
-                  netlist.filename().string(), "--asc", asc.filename().string(), "--report",
-                  report.filename().string(), "--seed", std::to_string(o.seed),
-                  "--timing-allow-fail", "-q"},
-                 dir, pnrLog);
+    int rc = run(
+        {"nextpnr-ice40", "--up5k", "--package", part.package, "--json",
+         netlist.filename().string(), "--asc", asc.filename().string(), "--report",
+         report.filename().string(), "--seed", std::to_string(o.seed), "--timing-allow-fail", "-q"},
+        dir, pnrLog);
     if (rc != 0) {
       p.note = fmt::format("nextpnr-ice40 failed (exit {}): {} (log: {})", rc, firstError(pnrLog),
                            pnrLog.string());
@@ -407,16 +411,16 @@ FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
     if (part.isIce40() && rc >= 128) {
       // Yosys 0.23's ice40_dsp pass crashes on a lone registered product (atomC = 1): the
       // multipliers then stay in LUTs.
-      note = fmt::format("yosys `{}` crashed (signal {}); synthesized with `synth_ice40`, "
-                         "multipliers in LUTs",
-                         flow.command, rc - 128);
+      note = fmt::format(
+          "yosys `{}` crashed (signal {}); synthesized with `synth_ice40`, "
+          "multipliers in LUTs",
+          flow.command, rc - 128);
       log(o, note);
       r.synthCommand = "synth_ice40";
       r.notes.push_back(note);
       rc = synthesize(Flow{flow.name, r.synthCommand});
     }
-    r.yosysSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.yosysSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (rc < 0 || rc == 127)
       throw std::runtime_error("yosys was not found on PATH (scripts/setup.sh installs it)");
     if (rc != 0 || !fs::exists(statTmp))
@@ -450,11 +454,12 @@ std::string fpgaReportJson(const FpgaReport& r) {
   auto orNull = [](int64_t v) { return v < 0 ? json(nullptr) : json(v); };
   json rows = json::array();
   for (const auto& row : r.rows)
-    rows.push_back({{"resource", row.resource},
-                    {"yosys", row.yosys},
-                    {"model", orNull(row.model)},
-                    {"capacity", orNull(row.capacity)},
-                    {"utilization_pct", row.capacity > 0 ? json(row.utilizationPct()) : json(nullptr)}});
+    rows.push_back(
+        {{"resource", row.resource},
+         {"yosys", row.yosys},
+         {"model", orNull(row.model)},
+         {"capacity", orNull(row.capacity)},
+         {"utilization_pct", row.capacity > 0 ? json(row.utilizationPct()) : json(nullptr)}});
   json part = {{"name", r.part.name}, {"board", r.part.board}, {"family", r.part.family},
                {"dsp", r.part.dsp},   {"lut", r.part.lut},     {"ff", r.part.ff}};
   json yosys;
@@ -463,11 +468,11 @@ std::string fpgaReportJson(const FpgaReport& r) {
     part["spram"] = r.part.spram;
     part["package"] = r.part.package;
     part["user_io"] = r.part.userIo;
-    yosys = {{"dsp", r.yosys.dsp}, {"ebr", r.ebr},           {"spram", r.spram},
-             {"lut", r.yosys.lut}, {"ff", r.yosys.ff},       {"port_bits", r.portBits}};
+    yosys = {{"dsp", r.yosys.dsp}, {"ebr", r.ebr},     {"spram", r.spram},
+             {"lut", r.yosys.lut}, {"ff", r.yosys.ff}, {"port_bits", r.portBits}};
   } else {
     part["bram36"] = r.part.bram36;
-    yosys = {{"dsp", r.yosys.dsp}, {"bram18", r.yosys.bram18}, {"bram36", r.yosys.bram36},
+    yosys = {{"dsp", r.yosys.dsp}, {"bram18", r.yosys.bram18},  {"bram36", r.yosys.bram36},
              {"lut", r.yosys.lut}, {"lut_as_memory", r.lutRam}, {"ff", r.yosys.ff}};
   }
   json j = {{"design", r.top},
@@ -512,9 +517,9 @@ std::string fpgaReportText(const FpgaReport& r) {
     for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
     return (v < 0 ? "-" : "") + s;
   };
-  std::string out = fmt::format("{} on {} ({}): yosys {}{}\n", r.top, r.part.name, r.part.board,
-                                r.synthCommand,
-                                r.cached ? " (cached)" : fmt::format(" ({:.0f} s)", r.yosysSeconds));
+  std::string out =
+      fmt::format("{} on {} ({}): yosys {}{}\n", r.top, r.part.name, r.part.board, r.synthCommand,
+                  r.cached ? " (cached)" : fmt::format(" ({:.0f} s)", r.yosysSeconds));
   out += fmt::format("{:<20} {:>10} {:>10} {:>11} {:>12}\n", "resource", "yosys", "model",
                      "capacity", "utilization");
   for (const auto& row : r.rows)
@@ -532,9 +537,10 @@ std::string fpgaReportText(const FpgaReport& r) {
   if (r.part.isIce40()) {
     const FpgaPlacement& p = r.placement;
     if (p.ok)
-      out += fmt::format("nextpnr-ice40 ({} {}): {} logic cells, Fmax {:.1f} MHz; bitstream {} ({} bytes)\n",
-                         r.part.name, r.part.package, thousands(p.logicCells), p.fmaxMhz,
-                         p.bitstream, thousands(p.bitstreamBytes));
+      out += fmt::format(
+          "nextpnr-ice40 ({} {}): {} logic cells, Fmax {:.1f} MHz; bitstream {} ({} bytes)\n",
+          r.part.name, r.part.package, thousands(p.logicCells), p.fmaxMhz, p.bitstream,
+          thousands(p.bitstreamBytes));
     else if (!p.note.empty())
       out += p.note + "\n";
   }

@@ -17,13 +17,13 @@ namespace analects::flows {
 // A prototyping part. Xilinx parts count DSP48 slices and 36 Kbit block RAMs (a RAMB18 is
 // half of one); iCE40 counts SB_MAC16, 4 Kbit EBRs and 256 Kbit SPRAMs, LUT4s and FFs.
 struct FpgaPart {
-  std::string name;     // "xc7z020"
-  std::string board;    // "PYNQ-Z2 / ZedBoard"
-  std::string family;   // "xilinx" or "ice40"
+  std::string name;    // "xc7z020"
+  std::string board;   // "PYNQ-Z2 / ZedBoard"
+  std::string family;  // "xilinx" or "ice40"
   int64_t dsp = 0;
-  int64_t bram36 = 0;   // Xilinx: RAMB36 sites (each holds two RAMB18)
-  int64_t ebr = 0;      // iCE40: SB_RAM40_4K
-  int64_t spram = 0;    // iCE40: SB_SPRAM256KA
+  int64_t bram36 = 0;  // Xilinx: RAMB36 sites (each holds two RAMB18)
+  int64_t ebr = 0;     // iCE40: SB_RAM40_4K
+  int64_t spram = 0;   // iCE40: SB_SPRAM256KA
   int64_t lut = 0, ff = 0;
   std::string package;  // iCE40: package nextpnr places into ("sg48")
   int64_t userIo = 0;   // iCE40: user I/O pins of that package
@@ -56,12 +56,12 @@ struct FpgaRow {
 
 // iCE40 place and route (nextpnr-ice40, icepack).
 struct FpgaPlacement {
-  bool attempted = false;    // nextpnr ran (or its cached result was used)
-  bool ok = false;           // placed, routed, bitstream written
-  std::string note;          // why it did not run or failed (one line)
-  int64_t logicCells = 0;    // ICESTORM_LC used
-  double fmaxMhz = 0;        // nextpnr's timing analysis of clk after routing
-  std::string bitstream;     // path of the .bin
+  bool attempted = false;  // nextpnr ran (or its cached result was used)
+  bool ok = false;         // placed, routed, bitstream written
+  std::string note;        // why it did not run or failed (one line)
+  int64_t logicCells = 0;  // ICESTORM_LC used
+  double fmaxMhz = 0;      // nextpnr's timing analysis of clk after routing
+  std::string bitstream;   // path of the .bin
   int64_t bitstreamBytes = 0;
 };
 
@@ -74,9 +74,9 @@ struct FpgaReport {
   double yosysSeconds = 0;   // wall time of the Yosys run (0 when cached)
   std::string statPath;      // the `stat -json` output
   std::map<std::string, int64_t> cells;  // Yosys cell counts by type
-  FpgaResources yosys;       // Xilinx: DSP48E1, RAMB18E1/RAMB36E1, LUT (logic + LUTRAM), FD*
-  FpgaResources model;       // the cost model's prediction (makeCostModel(style))
-  int64_t lutRam = 0;        // Xilinx: LUTs used as distributed RAM (within yosys.lut)
+  FpgaResources yosys;         // Xilinx: DSP48E1, RAMB18E1/RAMB36E1, LUT (logic + LUTRAM), FD*
+  FpgaResources model;         // the cost model's prediction (makeCostModel(style))
+  int64_t lutRam = 0;          // Xilinx: LUTs used as distributed RAM (within yosys.lut)
   int64_t ebr = 0, spram = 0;  // iCE40
   int64_t portBits = 0;        // top-level port bits (iCE40: pins needed)
   std::vector<FpgaRow> rows;

@@ -1,7 +1,14 @@
-// Cost-model throughput: layer evaluations per second on one core.
+// Cost-model throughput: layer evaluations per second on one core, scalar and batched.
 //   build/bench/bench_costmodel
+// evaluate*: a fixed design (16x16 NVDLA-style / 12x14 Eyeriss-style, 64 KiB buffer), every
+//   layer of the network in turn; one evaluation = one layer.
+// costTable*: cost(layer, PEs, buffer) over ConfuciuX's 12 x 12 PE and buffer levels, which
+//   includes the mapper's choice of array factorization; one evaluation = one table cell.
+// Scalar: CostModel::evaluate() / cost() per point. Batched: evaluateBatch() / costBatch()
+//   (batch.h) on one thread, bit-identical results (tests/costmodel/test_batch.cpp).
 #include <benchmark/benchmark.h>
 
+#include "analects/costmodel/batch.h"
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/cost_table.h"
 #include "analects/costmodel/workload.h"
@@ -11,27 +18,67 @@ using namespace analects;
 namespace {
 
 const std::vector<int64_t> kPeLevels = {1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128};
-const std::vector<int64_t> kBufferLevels = {512,  1024,  2048,  4096,  8192,   16384,
+const std::vector<int64_t> kBufferLevels = {512,   1024,  2048,   4096,   8192,   16384,
                                             32768, 65536, 131072, 262144, 524288, 1048576};
 
-// evaluate(): fixed design, every layer of the network in turn.
-void evaluateFixedDesign(benchmark::State& state, const char* style, const char* net) {
-  auto model = makeCostModel(style);
-  Workload w = loadZoo(net);
+ArrayConfig fixedDesign(const char* style) {
   ArrayConfig c;
   c.style = parseStyle(style);
   c.atomK = 16, c.atomC = 16, c.rows = 12, c.cols = 14;
   c.bufferBytes = 65536;
+  return c;
+}
+
+void evalsPerSecond(benchmark::State& state, int64_t evaluations) {
+  state.counters["evals/s"] = benchmark::Counter(double(evaluations), benchmark::Counter::kIsRate);
+}
+
+// evaluate(): fixed design, every layer of the network in turn.
+void evaluateScalar(benchmark::State& state, const char* style, const char* net) {
+  auto model = makeCostModel(style);
+  Workload w = loadZoo(net);
+  const ArrayConfig c = fixedDesign(style);
   int64_t evaluations = 0;
   for (auto _ : state) {
     for (const auto& l : w.layers) benchmark::DoNotOptimize(model->evaluate(l, c).cycles);
     evaluations += int64_t(w.layers.size());
   }
-  state.counters["evals/s"] = benchmark::Counter(double(evaluations), benchmark::Counter::kIsRate);
+  evalsPerSecond(state, evaluations);
 }
 
-// cost(layer, PEs, buffer): includes the mapper's choice of array factorization.
-void costTableOneThread(benchmark::State& state, const char* style, const char* net) {
+// evaluateBatch(): the same points in one batch.
+void evaluateBatched(benchmark::State& state, const char* style, const char* net) {
+  auto model = makeCostModel(style);
+  Workload w = loadZoo(net);
+  std::vector<EvalPoint> points;
+  for (size_t l = 0; l < w.layers.size(); ++l) points.push_back({l, fixedDesign(style)});
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    CostBatch b = evaluateBatch(*model, w.layers, points, 1);
+    benchmark::DoNotOptimize(b.cycles.data());
+    evaluations += int64_t(points.size());
+  }
+  evalsPerSecond(state, evaluations);
+}
+
+// cost(layer, PEs, buffer) point by point: what CostTable::build did before batching.
+void costTableScalar(benchmark::State& state, const char* style, const char* net) {
+  auto model = makeCostModel(style);
+  Workload w = loadZoo(net);
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    for (const auto& l : w.layers)
+      for (int64_t pes : kPeLevels)
+        for (int64_t buffer : kBufferLevels)
+          benchmark::DoNotOptimize(
+              model->cost(l, Allocation{pes, buffer}, HardwareParams{}).cycles);
+    evaluations += int64_t(w.layers.size() * kPeLevels.size() * kBufferLevels.size());
+  }
+  evalsPerSecond(state, evaluations);
+}
+
+// CostTable::build on one thread (costBatch over the whole table).
+void costTableBatched(benchmark::State& state, const char* style, const char* net) {
   auto model = makeCostModel(style);
   Workload w = loadZoo(net);
   int64_t evaluations = 0;
@@ -40,15 +87,26 @@ void costTableOneThread(benchmark::State& state, const char* style, const char* 
     benchmark::DoNotOptimize(t.cycles.data());
     evaluations += int64_t(t.cycles.size());
   }
-  state.counters["evals/s"] = benchmark::Counter(double(evaluations), benchmark::Counter::kIsRate);
+  evalsPerSecond(state, evaluations);
 }
 
 }  // namespace
 
-BENCHMARK_CAPTURE(evaluateFixedDesign, nvdla_resnet50, "nvdla", "resnet50");
-BENCHMARK_CAPTURE(evaluateFixedDesign, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2");
-BENCHMARK_CAPTURE(evaluateFixedDesign, eyeriss_resnet50, "eyeriss", "resnet50");
-BENCHMARK_CAPTURE(costTableOneThread, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(costTableOneThread, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(evaluateScalar, nvdla_resnet50, "nvdla", "resnet50");
+BENCHMARK_CAPTURE(evaluateBatched, nvdla_resnet50, "nvdla", "resnet50");
+BENCHMARK_CAPTURE(evaluateScalar, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2");
+BENCHMARK_CAPTURE(evaluateBatched, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2");
+BENCHMARK_CAPTURE(evaluateScalar, eyeriss_resnet50, "eyeriss", "resnet50");
+BENCHMARK_CAPTURE(evaluateBatched, eyeriss_resnet50, "eyeriss", "resnet50");
+BENCHMARK_CAPTURE(evaluateScalar, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2");
+BENCHMARK_CAPTURE(evaluateBatched, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2");
+BENCHMARK_CAPTURE(costTableScalar, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(costTableBatched, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(costTableScalar, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(costTableBatched, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -1,7 +1,6 @@
 #include "analects/costmodel/cost_table.h"
 
-#include <algorithm>
-#include <thread>
+#include "analects/costmodel/batch.h"
 
 namespace analects {
 
@@ -13,39 +12,33 @@ CostTable CostTable::build(const Workload& workload, const CostModel& model,
   t.peLevels = peLevels;
   t.bufferLevels = bufferLevels;
   t.layers = workload.layers.size();
-  size_t n = t.layers * peLevels.size() * bufferLevels.size();
-  t.feasible.assign(n, 0);
+  const size_t n = t.layers * peLevels.size() * bufferLevels.size();
+  // Every (layer, PE level, buffer level) point in index() order, priced in one batch
+  // (batch.h: bit-identical to model.cost(), whatever the thread count).
+  std::vector<AllocPoint> points;
+  points.reserve(n);
+  for (size_t l = 0; l < t.layers; ++l)
+    for (int64_t pes : peLevels)
+      for (int64_t buffer : bufferLevels) points.push_back({l, Allocation{pes, buffer}});
+  const CostBatch c = costBatch(model, workload.layers, points, hw, threads);
+
+  t.feasible = c.feasible;
   t.cycles.assign(n, 0);
   t.energyPj.assign(n, 0);
   t.areaUm2.assign(n, 0);
   t.powerMw.assign(n, 0);
   t.dramBytes.assign(n, 0);
-  t.reasons.assign(n, {});
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  // Each worker fills whole layers, so results do not depend on the thread count.
-  auto work = [&](size_t first, size_t step) {
-    for (size_t l = first; l < t.layers; l += step)
-      for (size_t p = 0; p < peLevels.size(); ++p)
-        for (size_t b = 0; b < bufferLevels.size(); ++b) {
-          size_t i = t.index(l, p, b);
-          Cost c = model.cost(workload.layers[l], Allocation{peLevels[p], bufferLevels[b]}, hw);
-          t.feasible[i] = c.feasible ? 1 : 0;
-          if (c.feasible) {
-            t.cycles[i] = double(c.cycles);
-            t.energyPj[i] = c.energyPj();
-            t.areaUm2[i] = c.areaUm2;
-            t.powerMw[i] = c.powerMw;
-            t.dramBytes[i] = double(c.dramReadBytes + c.dramWriteBytes);
-          } else {
-            t.reasons[i] = c.reason;
-          }
-        }
-  };
-  std::vector<std::thread> pool;
-  unsigned used = std::min<unsigned>(threads, std::max<size_t>(1, t.layers));
-  for (unsigned w = 1; w < used; ++w) pool.emplace_back(work, w, used);
-  work(0, used);
-  for (auto& th : pool) th.join();
+  t.reasons = c.reason;
+  const Eigen::ArrayXd energy = c.energyPj();
+  for (size_t i = 0; i < n; ++i) {
+    if (!c.feasible[i]) continue;  // finite sentinels (0) and the reason
+    const Eigen::Index k = Eigen::Index(i);
+    t.cycles[i] = double(c.cycles[k]);
+    t.energyPj[i] = energy[k];
+    t.areaUm2[i] = c.areaUm2[k];
+    t.powerMw[i] = c.powerMw[k];
+    t.dramBytes[i] = double(c.dramReadBytes[k] + c.dramWriteBytes[k]);
+  }
   return t;
 }
 

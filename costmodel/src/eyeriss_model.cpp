@@ -370,7 +370,8 @@ class EyerissModel final : public CostModel {
   }
 
   // [Area] PEs (MAC, psum adder, scratchpads as flip-flops) + GLB SRAM + control.
-  std::vector<std::pair<std::string, double>> areaBreakdownUm2(const ArrayConfig& c) const override {
+  std::vector<std::pair<std::string, double>> areaBreakdownUm2(
+      const ArrayConfig& c) const override {
     const TechTable& t = tech_;
     const double pes = double(c.rows * c.cols);
     const double spadBits = double(8 * c.filterSpad + 8 * c.ifmapSpad + 32 * c.psumSpad);
@@ -462,6 +463,12 @@ class EyerissModel final : public CostModel {
 
 std::unique_ptr<CostModel> makeEyerissModel() {
   return std::make_unique<EyerissModel>();
+}
+
+// The batched path (batch_eyeriss.cpp) reproduces this model; other CostModels are batched by
+// calling them point by point.
+bool isEyerissModel(const CostModel& model) {
+  return dynamic_cast<const EyerissModel*>(&model) != nullptr;
 }
 
 }  // namespace analects

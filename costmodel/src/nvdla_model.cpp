@@ -6,13 +6,13 @@
 
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/nvdla_schedule.h"
+#include "nvdla_cost.h"
+#include "nvdla_planner.h"
 #include "nvdla_timing.h"
 
 namespace analects {
 
 namespace {
-
-int64_t accumulatorBytes(const ArrayConfig& c) { return 2 * c.accDepthPixels * c.atomK * 4; }
 
 class NvdlaModel final : public CostModel {
  public:
@@ -33,8 +33,8 @@ class NvdlaModel final : public CostModel {
       return cost;
     }
     NvdlaSchedule s;
-    if (!planNvdla(layer, config, s, &cost.reason)) return cost;
-    NvdlaTiming t = nvdlaTiming(s);
+    NvdlaTiming t;
+    if (!NvdlaPlanner(layer, config).plan(config.bufferBytes, s, t, &cost.reason)) return cost;
     return finish(layer, config, s, t);
   }
 
@@ -48,6 +48,11 @@ class NvdlaModel final : public CostModel {
     best.atomK = alloc.pes;  // a non-positive allocation fails validation in evaluate()
     best.atomC = 1;
     if (alloc.pes <= 0 || alloc.bufferBytes <= 0) return best;  // evaluate() reports it
+    try {
+      layer.validate();  // the mapper needs a layer with an output (evaluate() reports why not)
+    } catch (const std::exception&) {
+      return best;
+    }
     int64_t bestCycles = -1;
     // Every exact factorization atomK x atomC of the PEs; the mapper keeps the fastest.
     for (int64_t c = 1; c <= alloc.pes && c <= 1024; ++c) {
@@ -56,8 +61,9 @@ class NvdlaModel final : public CostModel {
       cand.atomC = c;
       cand.atomK = alloc.pes / c;
       NvdlaSchedule s;
-      if (!planNvdla(layer, cand, s, nullptr)) continue;
-      int64_t cycles = nvdlaTiming(s).cycles;
+      NvdlaTiming t;
+      if (!NvdlaPlanner(layer, cand).plan(cand.bufferBytes, s, t, nullptr)) continue;
+      const int64_t cycles = t.cycles;
       if (bestCycles < 0 || cycles < bestCycles) {
         bestCycles = cycles;
         best = cand;
@@ -66,15 +72,15 @@ class NvdlaModel final : public CostModel {
     return best;
   }
 
-  std::vector<std::pair<std::string, double>> areaBreakdownUm2(const ArrayConfig& c) const override {
-    const TechTable& t = tech_;
-    // Adder tree: atomC-1 adders per cell (16..24-bit, counted as half a 32-bit adder each);
-    // one 32-bit accumulator adder per cell.
-    return {{"MAC array", double(c.atomK * c.atomC) * t.mac8AreaUm2 +
-                              double(c.atomK) * (double(c.atomC - 1) * 0.5 + 1.0) * t.add32AreaUm2},
-            {"CBUF", double(c.bufferBytes) * 8 * t.sramAreaUm2PerBit},
-            {"accumulator", double(accumulatorBytes(c)) * 8 * t.sramAreaUm2PerBit},
-            {"control", t.controlAreaUm2}};
+  std::vector<std::pair<std::string, double>> areaBreakdownUm2(
+      const ArrayConfig& c) const override {
+    const NvdlaArea<double> a =
+        nvdlaArea(tech_, double(c.atomK * c.atomC), double(c.atomK), double(c.atomC - 1),
+                  double(c.bufferBytes), double(nvdlaAccumulatorBytes(c)));
+    return {{"MAC array", a.macArrayUm2},
+            {"CBUF", a.cbufUm2},
+            {"accumulator", a.accumulatorUm2},
+            {"control", a.controlUm2}};
   }
 
   // Calibrated against Yosys 0.23 `synth_xilinx -flatten` on rtlgen's designs (costmodel/README.md,
@@ -215,30 +221,43 @@ class NvdlaModel final : public CostModel {
     cost.dramReadBytes = t.dramReadBytes;
     cost.dramWriteBytes = t.dramWriteBytes;
     cost.bufferNeedBytes = s.bufferNeedBytes;
-    cost.utilization = double(cost.macs) / (double(c.pes()) * double(t.cycles));
+    cost.utilization = utilization(double(cost.macs), double(c.pes()), double(t.cycles));
 
-    // Action counts (README: "NVDLA energy").
-    const double computeCycles = double(t.computeCycles);
-    const double cbufReads = computeCycles * double(c.atomC) +  // one input atom per cycle
-                             double(s.stepCount()) * double(s.channelBlocks * s.R * s.S) *
-                                 double(c.atomK * c.atomC);  // weights per (step, cb, r, s)
-    const double cbufWrites = double(t.dramReadBytes);
-    const double accBytesTouched = computeCycles * double(c.atomK) * 8;  // read+write int32
-    cost.energy.macPj = double(cost.macs) * tech.mac8Pj + computeCycles * double(c.atomK) * tech.add32Pj;
-    cost.energy.spadPj = accBytesTouched * tech.sramPjPerByte(double(accumulatorBytes(c)));
-    cost.energy.bufferPj = (cbufReads + cbufWrites) * tech.sramPjPerByte(double(c.bufferBytes));
-    cost.energy.dramPj = double(t.dramReadBytes + t.dramWriteBytes) * tech.dramPjPerByte;
-    cost.energy.leakagePj =
-        tech.leakageFraction * double(c.pes()) * tech.mac8Pj * double(t.cycles);
+    // Action counts (README: "NVDLA energy"); the formulas are shared with the batched path.
+    NvdlaActions<double> a;
+    a.macs = double(cost.macs);
+    a.computeCycles = double(t.computeCycles);
+    a.cycles = double(t.cycles);
+    a.steps = double(s.stepCount());
+    a.blockTaps = double(s.channelBlocks * s.R * s.S);
+    a.atomK = double(c.atomK), a.atomC = double(c.atomC);
+    a.pes = double(c.atomK * c.atomC);
+    a.dramReadBytes = double(t.dramReadBytes);
+    a.dramBytes = double(t.dramReadBytes + t.dramWriteBytes);
+    a.accPjPerByte = tech.sramPjPerByte(double(nvdlaAccumulatorBytes(c)));
+    a.cbufPjPerByte = tech.sramPjPerByte(double(c.bufferBytes));
+    const EnergyTerms<double> e = nvdlaEnergy(tech, a);
+    cost.energy.macPj = e.macPj;
+    cost.energy.spadPj = e.spadPj;
+    cost.energy.bufferPj = e.bufferPj;
+    cost.energy.dramPj = e.dramPj;
+    cost.energy.leakagePj = e.leakagePj;
     cost.areaUm2 = areaUm2(c);
-    const double microseconds = double(t.cycles) / tech.clockMhz;
-    cost.powerMw = cost.energyPj() / microseconds / 1000.0;  // pJ/us = uW
+    cost.powerMw = powerMw(tech, cost.energyPj(), a.cycles);
     return cost;
   }
 };
 
 }  // namespace
 
-std::unique_ptr<CostModel> makeNvdlaModel() { return std::make_unique<NvdlaModel>(); }
+std::unique_ptr<CostModel> makeNvdlaModel() {
+  return std::make_unique<NvdlaModel>();
+}
+
+// The batched path (batch_nvdla.cpp) reproduces this model; other CostModels are batched by
+// calling them point by point.
+bool isNvdlaModel(const CostModel& model) {
+  return dynamic_cast<const NvdlaModel*>(&model) != nullptr;
+}
 
 }  // namespace analects

@@ -1,15 +1,19 @@
 // NVDLA-style schedule: the mapper (planNvdla), the step list and its replay.
+#include "analects/costmodel/nvdla_schedule.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "analects/costmodel/nvdla_schedule.h"
+#include "nvdla_planner.h"
 #include "nvdla_timing.h"
 
 namespace analects {
 
 namespace {
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t ceilDiv(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 }  // namespace
 
 int64_t NvdlaSchedule::bandOutputRows(int64_t b) const {
@@ -164,7 +168,8 @@ int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
   const int64_t clippedCols = s.padLeft / (s.colTile * s.strideW) + 1;
   for (int64_t c = 0; c < std::min<int64_t>(s.colTiles, clippedCols + 1); ++c)
     maxCols = std::max(maxCols, s.colInputCols(c));
-  const int64_t loads = s.bands * s.colTiles * blocks * (s.channelTiles > 1 ? s.kernelGroups * s.channelTiles : 1);
+  const int64_t loads =
+      s.bands * s.colTiles * blocks * (s.channelTiles > 1 ? s.kernelGroups * s.channelTiles : 1);
   return maxRows * maxCols * s.channelTile * s.atomC * (loads > 1 ? 2 : 1);
 }
 
@@ -178,21 +183,54 @@ int64_t bufferNeed(const NvdlaSchedule& s) {
 
 }  // namespace
 
-bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out,
-               std::string* reason) {
+NvdlaPlanner::NvdlaPlanner(const Layer& layer, const ArrayConfig& config) {
+  layerView(layer, config, base_);
+  accDepthPixels_ = config.accDepthPixels;
+  maxRowsByAcc_ = std::min(base_.P, config.accDepthPixels / base_.Q);
+  NvdlaSchedule once = base_;
+  once.bandRows = once.P, once.bands = 1;
+  compulsory_ = once.superGroups * once.images * once.bandInputBytes(0) +
+                once.superGroups * once.kernelGroups * once.weightGroupBytes;
+}
+
+NvdlaPlanner::TilingKey NvdlaPlanner::keyOf(const NvdlaSchedule& s) {
+  return {s.bandRows, s.colTile, s.channelTile,
+          int(s.order == NvdlaOrder::KgOuter) | int(s.weightsResident) << 1 |
+              int(s.inputResident) << 2};
+}
+
+NvdlaTiming NvdlaPlanner::timed(const NvdlaSchedule& s, bool needCycles) {
+  if (!memo_) {
+    NvdlaTiming t = nvdlaTraffic(s);
+    if (needCycles) t.cycles = nvdlaTiming(s).cycles;
+    return t;
+  }
+  auto [it, fresh] = timings_.try_emplace(keyOf(s));
+  NvdlaTiming& t = it->second;
+  if (fresh) {
+    t = nvdlaTraffic(s);
+    t.cycles = -1;
+  }
+  if (needCycles && t.cycles < 0) t.cycles = nvdlaTiming(s).cycles;
+  return t;
+}
+
+bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing,
+                        std::string* reason) {
   auto fail = [&](std::string why) {
     if (reason) *reason = std::move(why);
     return false;
   };
-  NvdlaSchedule base;
-  layerView(layer, config, base);
-  // Whole-row tilings need a full output row in the accumulator.
-  const int64_t maxRowsByAcc = std::min(base.P, config.accDepthPixels / base.Q);
+  const NvdlaSchedule& base = base_;
+  const int64_t maxRowsByAcc = maxRowsByAcc_;
 
   bool found = false;
   NvdlaSchedule best;
   NvdlaTiming bestTiming{};
-  struct Variant { NvdlaOrder order; bool weightsResident, inputResident; };
+  struct Variant {
+    NvdlaOrder order;
+    bool weightsResident, inputResident;
+  };
   const Variant variants[] = {
       {NvdlaOrder::BandOuter, true, false}, {NvdlaOrder::BandOuter, false, false},
       {NvdlaOrder::KgOuter, false, true},   {NvdlaOrder::KgOuter, false, false},
@@ -200,12 +238,12 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
   };
   auto consider = [&](NvdlaSchedule& s) {
     s.bufferNeedBytes = bufferNeed(s);
-    if (s.bufferNeedBytes > config.bufferBytes) return;
+    if (s.bufferNeedBytes > bufferBytes) return;
     // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
     // traffic is O(1), so only tilings that tie on it are timed.
-    NvdlaTiming t = nvdlaTraffic(s);
+    NvdlaTiming t = timed(s, false);
     if (found && t.dramReadBytes > bestTiming.dramReadBytes) return;
-    t.cycles = nvdlaTiming(s).cycles;
+    t.cycles = timed(s, true).cycles;
     if (!found || t.dramReadBytes < bestTiming.dramReadBytes || t.cycles < bestTiming.cycles) {
       found = true;
       best = s;
@@ -214,11 +252,14 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
   };
   // Largest value in [1, hi] whose need fits (need grows with the value); 0 if none.
   auto largestFitting = [&](int64_t hi, auto&& needFor) -> int64_t {
-    if (hi < 1 || needFor(1) > config.bufferBytes) return 0;
+    if (hi < 1 || needFor(1) > bufferBytes) return 0;
     int64_t lo = 1;
     while (lo < hi) {
       int64_t mid = (lo + hi + 1) / 2;
-      if (needFor(mid) <= config.bufferBytes) lo = mid; else hi = mid - 1;
+      if (needFor(mid) <= bufferBytes)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     return lo;
   };
@@ -235,26 +276,29 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
       return bufferNeed(s);
     };
     int64_t lo = 1, hi = maxRowsByAcc;
-    if (needFor(1) > config.bufferBytes) continue;
+    if (needFor(1) > bufferBytes) continue;
     // Start the bisection from the analytic answer for a double-buffered interior band
     // (rows*sh + effR input rows at most); one or two probes confirm it.
     {
       const int64_t rowBytes = s.W * s.paddedChannels;
       const int64_t weights = needFor(1) - bufferNeedInputPart(s);
-      const int64_t avail = (config.bufferBytes - weights) / (2 * std::max<int64_t>(rowBytes, 1));
+      const int64_t avail = (bufferBytes - weights) / (2 * std::max<int64_t>(rowBytes, 1));
       const int64_t effR = s.dilationH * (s.R - 1) + 1;
       int64_t guess = s.strideH < effR ? (avail - effR) / s.strideH + 1 : avail / s.R;
       guess = std::clamp<int64_t>(guess, 1, hi);
-      if (needFor(guess) <= config.bufferBytes) {
+      if (needFor(guess) <= bufferBytes) {
         lo = guess;
-        if (guess < hi && needFor(guess + 1) > config.bufferBytes) hi = guess;
+        if (guess < hi && needFor(guess + 1) > bufferBytes) hi = guess;
       } else {
         hi = guess - 1;
       }
     }
     while (lo < hi) {
       int64_t mid = (lo + hi + 1) / 2;
-      if (needFor(mid) <= config.bufferBytes) lo = mid; else hi = mid - 1;
+      if (needFor(mid) <= bufferBytes)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     int64_t bands = ceilDiv(s.P, lo);
     needFor(ceilDiv(s.P, bands));
@@ -264,12 +308,8 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
   // halve until one column tile of one row fits. Needed when no whole-row band fits, and
   // worth trying whenever the whole-row tilings refetch data (a channel-tiled tall band can
   // move less). Skipped when the best already moves every byte exactly once.
-  NvdlaSchedule once = base;
-  once.bandRows = once.P, once.bands = 1;
-  const int64_t compulsory = once.superGroups * once.images * once.bandInputBytes(0) +
-                             once.superGroups * once.kernelGroups * once.weightGroupBytes;
-  if (!found || bestTiming.dramReadBytes > compulsory) {
-    const int64_t maxCols = std::min(base.Q, config.accDepthPixels);
+  if (!found || bestTiming.dramReadBytes > compulsory_) {
+    const int64_t maxCols = std::min(base.Q, accDepthPixels_);
     for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
       NvdlaSchedule s = base;
       s.order = NvdlaOrder::BandOuter;
@@ -291,7 +331,7 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
             s.bands = ceilDiv(s.P, rows);
             return bufferNeed(s);
           };
-          int64_t rows = largestFitting(std::min(s.P, config.accDepthPixels / s.Q), needForRows);
+          int64_t rows = largestFitting(std::min(s.P, accDepthPixels_ / s.Q), needForRows);
           needForRows(ceilDiv(s.P, ceilDiv(s.P, std::max<int64_t>(rows, 1))));
         }
         consider(s);
@@ -307,10 +347,17 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
     return fail(fmt::format(
         "buffer of {} bytes is below the smallest tile ({} bytes: one output pixel's window and "
         "one kernel group's weights of one channel block, double-buffered)",
-        config.bufferBytes, bufferNeed(s)));
+        bufferBytes, bufferNeed(s)));
   }
   out = best;
+  timing = bestTiming;
   return true;
+}
+
+bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out,
+               std::string* reason) {
+  NvdlaTiming timing;
+  return NvdlaPlanner(layer, config).plan(config.bufferBytes, out, timing, reason);
 }
 
 }  // namespace analects

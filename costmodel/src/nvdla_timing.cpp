@@ -1,10 +1,10 @@
 // Closed-form timing of an NVDLA-style schedule. It evaluates the same lockstep recurrence as
 // replayNvdlaCycles() but over runs: identical steps, bands and whole (image, super-group)
 // blocks are accounted once and multiplied, so the cost is O(bands), not O(steps).
+#include "nvdla_timing.h"
+
 #include <algorithm>
 #include <functional>
-
-#include "nvdla_timing.h"
 
 namespace analects {
 
@@ -70,8 +70,8 @@ void interiorTiles(int64_t tiles, int64_t tile, int64_t outSize, int64_t inSize,
 }
 
 void interiorBands(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
-  interiorTiles(s.bands, s.bandRows, s.P, s.H, s.strideH, s.padTop,
-                s.dilationH * (s.R - 1) + 1, lo, hi);
+  interiorTiles(s.bands, s.bandRows, s.P, s.H, s.strideH, s.padTop, s.dilationH * (s.R - 1) + 1, lo,
+                hi);
 }
 
 void interiorCols(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
@@ -79,8 +79,8 @@ void interiorCols(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
     lo = 1, hi = 1;
     return;
   }
-  interiorTiles(s.colTiles, s.colTile, s.Q, s.W, s.strideW, s.padLeft,
-                s.dilationW * (s.S - 1) + 1, lo, hi);
+  interiorTiles(s.colTiles, s.colTile, s.Q, s.W, s.strideW, s.padLeft, s.dilationW * (s.S - 1) + 1,
+                lo, hi);
 }
 
 // Visits tile indices 0..tiles-1 in order, the interior ones as one repeated unit.
@@ -109,9 +109,12 @@ class TileCache {
   // (output size, input size) of tile t.
   const std::pair<int64_t, int64_t>& operator()(int64_t t) {
     std::pair<int64_t, int64_t>* slot = nullptr;
-    if (t < kSlots) slot = &head_[t];
-    else if (tiles_ - 1 - t < kSlots) slot = &tail_[tiles_ - 1 - t];
-    else return scratch_ = make_(t);
+    if (t < kSlots)
+      slot = &head_[t];
+    else if (tiles_ - 1 - t < kSlots)
+      slot = &tail_[tiles_ - 1 - t];
+    else
+      return scratch_ = make_(t);
     if (slot->first < 0) *slot = make_(t);
     return *slot;
   }
@@ -131,8 +134,10 @@ class TileCache {
 
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
   LockstepSum sum;
-  TileCache band(s.bands, [&](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
-  TileCache col(s.colTiles, [&](int64_t c) { return std::make_pair(s.colOutputCols(c), s.colInputCols(c)); });
+  TileCache band(
+      s.bands, [&](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
+  TileCache col(s.colTiles,
+                [&](int64_t c) { return std::make_pair(s.colOutputCols(c), s.colInputCols(c)); });
   int64_t bandLo, bandHi, colLo, colHi;
   interiorBands(s, bandLo, bandHi);
   interiorCols(s, colLo, colHi);
@@ -177,9 +182,10 @@ NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
       auto pass = [&](bool firstKg) {
         forEachTile(s.bands, bandLo, bandHi, sum, [&](int64_t b) {
           const int64_t rows = band(b).first;
-          sum.push(s.channelBlocks * s.R * s.S * rows * s.Q,
-                   load(!s.inputResident || firstKg, b == 0 && (!s.weightsResident || firstImage), b),
-                   s.storeCycles(rows, s.Q), 1);
+          sum.push(
+              s.channelBlocks * s.R * s.S * rows * s.Q,
+              load(!s.inputResident || firstKg, b == 0 && (!s.weightsResident || firstImage), b),
+              s.storeCycles(rows, s.Q), 1);
         });
       };
       pass(true);
@@ -203,20 +209,43 @@ NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s) {
   int64_t bandLo, bandHi, colLo, colHi;
   interiorBands(s, bandLo, bandHi);
   interiorCols(s, colLo, colHi);
-  const int64_t inRowsTotal = sumTiles(s.bands, bandLo, bandHi, [&](int64_t b) { return s.bandInputRows(b); });
-  const int64_t inColsTotal = sumTiles(s.colTiles, colLo, colHi, [&](int64_t c) { return s.colInputCols(c); });
+  const int64_t inRowsTotal =
+      sumTiles(s.bands, bandLo, bandHi, [&](int64_t b) { return s.bandInputRows(b); });
+  const int64_t inColsTotal =
+      sumTiles(s.colTiles, colLo, colHi, [&](int64_t c) { return s.colInputCols(c); });
   // Every (band, column tile) is fetched once, or once per kernel group when it is reloaded.
   const bool inputPerKg = (s.order == NvdlaOrder::KgOuter && !s.inputResident) ||
                           (s.order == NvdlaOrder::BandOuter && s.channelTiles > 1);
   const int64_t weightLoadsPerGroup =
-      s.weightsResident ? 1
-                        : (s.order == NvdlaOrder::BandOuter ? s.images * s.bands * s.colTiles
-                                                            : s.images);
-  t.dramReadBytes = blocks * inRowsTotal * inColsTotal * s.paddedChannels *
-                        (inputPerKg ? s.kernelGroups : 1) +
-                    s.superGroups * weightLoadsPerGroup * s.kernelGroups * s.weightGroupBytes;
+      s.weightsResident
+          ? 1
+          : (s.order == NvdlaOrder::BandOuter ? s.images * s.bands * s.colTiles : s.images);
+  t.dramReadBytes =
+      blocks * inRowsTotal * inColsTotal * s.paddedChannels * (inputPerKg ? s.kernelGroups : 1) +
+      s.superGroups * weightLoadsPerGroup * s.kernelGroups * s.weightGroupBytes;
   t.dramWriteBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
   return t;
+}
+
+int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s) {
+  // The lockstep sum load_0 + sum_i max(compute_i, load_{i+1}, store_{i-1}) + store_last + L
+  // is at least each of
+  //   load_0 + sum_i compute_i + store_last + L,
+  //   load_0 + sum_i store_i + L          (each store is some later step's store_{i-1}),
+  //   sum_i load_i + store_last + L       (each load after the first is load_{i+1}),
+  // where the first step loads weights (load_0 >= L + 1), a store is pipelineDepth +
+  // ceil(bytes / B) with at least one per (super-group, image, kernel group), every kernel
+  // group's weights are loaded at least once per super-group, and compute does not depend on
+  // the tiling.
+  const int64_t L = s.dramLatency, B = s.dramBytesPerCycle, depth = s.pipelineDepth;
+  const int64_t blocks = s.superGroups * s.images;
+  const int64_t compute = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
+  const int64_t writeBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
+  const int64_t weightBytes = s.superGroups * s.kernelGroups * s.weightGroupBytes;
+  const int64_t firstLoad = L + 1, lastStore = depth + 1;
+  return std::max({firstLoad + compute + lastStore + L,
+                   firstLoad + blocks * s.kernelGroups * depth + (writeBytes + B - 1) / B + L,
+                   L + (weightBytes + B - 1) / B + lastStore + L});
 }
 
 }  // namespace analects

@@ -17,5 +17,9 @@ struct NvdlaTiming {
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s);
 // Traffic and compute only (cycles left 0): O(1), for ranking tilings before timing them.
 NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s);
+// A lower bound on nvdlaTiming(s).cycles for every tiling of s's layer view on s's array
+// (any bands, column and channel tiles, order and residency): O(1), for ruling out array
+// shapes that cannot be the fastest before planning them.
+int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s);
 
 }  // namespace analects

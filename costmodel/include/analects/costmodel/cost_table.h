@@ -20,8 +20,8 @@ struct CostTable {
   std::vector<uint8_t> feasible;
   std::vector<double> cycles;
   std::vector<double> energyPj;
-  std::vector<double> areaUm2;   // area of the sub-accelerator with this allocation
-  std::vector<double> powerMw;   // average power running this layer
+  std::vector<double> areaUm2;  // area of the sub-accelerator with this allocation
+  std::vector<double> powerMw;  // average power running this layer
   std::vector<double> dramBytes;
   std::vector<std::string> reasons;  // empty when feasible
 
@@ -29,8 +29,9 @@ struct CostTable {
     return (layer * peLevels.size() + pe) * bufferLevels.size() + buf;
   }
 
-  // Evaluates every (layer, PE level, buffer level) point with model.cost(); uses `threads`
-  // worker threads (0 = hardware concurrency). Deterministic regardless of threads.
+  // Evaluates every (layer, PE level, buffer level) point as model.cost() does, in one batch
+  // (batch.h, bit-identical to the scalar path); uses `threads` worker threads
+  // (0 = hardware concurrency). Deterministic regardless of threads.
   static CostTable build(const Workload& workload, const CostModel& model,
                          const std::vector<int64_t>& peLevels,
                          const std::vector<int64_t>& bufferLevels, const HardwareParams& hw,

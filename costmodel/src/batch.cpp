@@ -1,0 +1,152 @@
+// Batched evaluation: result arrays, layer classes, and the dispatch of a batch to the per-style
+// evaluators (batch_nvdla.cpp, batch_eyeriss.cpp) on worker threads.
+#include "analects/costmodel/batch.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+#include <tuple>
+
+#include "batch_internal.h"
+
+namespace analects {
+
+void CostBatch::resize(size_t n) {
+  feasible.assign(n, 0);
+  reason.assign(n, {});
+  for (Ints* a : {&cycles, &computeCycles, &dmaStallCycles, &fillDrainCycles, &macs, &dramReadBytes,
+                  &dramWriteBytes, &bufferNeedBytes})
+    a->setZero(Eigen::Index(n));
+  for (Eigen::ArrayXd* a :
+       {&utilization, &macPj, &spadPj, &bufferPj, &dramPj, &leakagePj, &areaUm2, &powerMw})
+    a->setZero(Eigen::Index(n));
+}
+
+void CostBatch::set(size_t i, const Cost& c) {
+  const Eigen::Index k = Eigen::Index(i);
+  feasible[i] = c.feasible ? 1 : 0;
+  reason[i] = c.reason;
+  cycles[k] = c.cycles, computeCycles[k] = c.computeCycles;
+  dmaStallCycles[k] = c.dmaStallCycles, fillDrainCycles[k] = c.fillDrainCycles;
+  macs[k] = c.macs, dramReadBytes[k] = c.dramReadBytes, dramWriteBytes[k] = c.dramWriteBytes;
+  bufferNeedBytes[k] = c.bufferNeedBytes;
+  utilization[k] = c.utilization;
+  macPj[k] = c.energy.macPj, spadPj[k] = c.energy.spadPj, bufferPj[k] = c.energy.bufferPj;
+  dramPj[k] = c.energy.dramPj, leakagePj[k] = c.energy.leakagePj;
+  areaUm2[k] = c.areaUm2, powerMw[k] = c.powerMw;
+}
+
+Cost CostBatch::at(size_t i) const {
+  const Eigen::Index k = Eigen::Index(i);
+  Cost c;
+  c.feasible = feasible[i] != 0;
+  c.reason = reason[i];
+  c.cycles = cycles[k], c.computeCycles = computeCycles[k];
+  c.dmaStallCycles = dmaStallCycles[k], c.fillDrainCycles = fillDrainCycles[k];
+  c.macs = macs[k], c.dramReadBytes = dramReadBytes[k], c.dramWriteBytes = dramWriteBytes[k];
+  c.bufferNeedBytes = bufferNeedBytes[k];
+  c.utilization = utilization[k];
+  c.energy.macPj = macPj[k], c.energy.spadPj = spadPj[k], c.energy.bufferPj = bufferPj[k];
+  c.energy.dramPj = dramPj[k], c.energy.leakagePj = leakagePj[k];
+  c.areaUm2 = areaUm2[k], c.powerMw = powerMw[k];
+  return c;
+}
+
+LayerClasses::LayerClasses(const std::vector<Layer>& layers) {
+  auto shape = [](const Layer& l) {
+    return std::make_tuple(int(l.op), l.N, l.K, l.C, l.H, l.W, l.R, l.S, l.strideH, l.strideW,
+                           l.padH, l.padW, l.padHEnd, l.padWEnd, l.dilationH, l.dilationW,
+                           l.groups);
+  };
+  std::map<decltype(shape(layers.front())), int> seen;
+  classOf.assign(layers.size(), -1);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    try {
+      layers[i].validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    auto [it, fresh] = seen.try_emplace(shape(layers[i]), int(representative.size()));
+    if (fresh) representative.push_back(i);
+    classOf[i] = it->second;
+  }
+}
+
+namespace {
+
+template <typename Point>
+void checkLayerIndices(const std::vector<Layer>& layers, const std::vector<Point>& points) {
+  for (size_t i = 0; i < points.size(); ++i)
+    if (points[i].layer >= layers.size())
+      throw std::out_of_range(
+          fmt::format("batch point {}: layer index {} (the batch has {} layers)", i,
+                      points[i].layer, layers.size()));
+}
+
+// Splits the points over workers by layer class (a class's points stay together, so each is
+// planned once), runs `work(mine)` on each and waits. Results do not depend on the split.
+template <typename Point, typename Work>
+void runWorkers(const LayerClasses& classes, const std::vector<Point>& points, unsigned threads,
+                Work&& work) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = unsigned(std::min<size_t>(threads, std::max<size_t>(1, classes.representative.size())));
+  std::vector<PointList> share(threads);
+  for (size_t i = 0; i < points.size(); ++i) {
+    const size_t l = points[i].layer;
+    const int cls = l < classes.classOf.size() ? classes.classOf[l] : -1;
+    share[cls < 0 ? 0 : size_t(cls) % threads].push_back(uint32_t(i));
+  }
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < threads; ++w) pool.emplace_back([&, w] { work(share[w]); });
+  work(share[0]);
+  for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+CostBatch evaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
+                        const std::vector<EvalPoint>& points, unsigned threads) {
+  checkLayerIndices(layers, points);
+  CostBatch out;
+  out.resize(points.size());
+  const LayerClasses classes(layers);
+  runWorkers(classes, points, threads, [&](const PointList& mine) {
+    if (isNvdlaModel(model)) {
+      nvdlaEvaluateBatch(model, layers, classes, points, mine, out);
+    } else if (isEyerissModel(model)) {
+      eyerissEvaluateBatch(model, layers, classes, points, mine, out);
+    } else {
+      for (uint32_t i : mine)
+        out.set(i, model.evaluate(layers.at(points[i].layer), points[i].config));
+    }
+  });
+  return out;
+}
+
+CostBatch costBatch(const CostModel& model, const std::vector<Layer>& layers,
+                    const std::vector<AllocPoint>& points, const HardwareParams& hw,
+                    unsigned threads) {
+  checkLayerIndices(layers, points);
+  CostBatch out;
+  out.resize(points.size());
+  out.configs.resize(points.size());
+  const LayerClasses classes(layers);
+  runWorkers(classes, points, threads, [&](const PointList& mine) {
+    if (isNvdlaModel(model)) {
+      nvdlaCostBatch(model, layers, classes, points, hw, mine, out);
+    } else if (isEyerissModel(model)) {
+      eyerissCostBatch(model, layers, classes, points, hw, mine, out);
+    } else {
+      for (uint32_t i : mine) {
+        const Layer& l = layers.at(points[i].layer);
+        out.configs[i] = model.configFor(l, points[i].alloc, hw);
+        out.set(i, model.evaluate(l, out.configs[i]));
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace analects

@@ -1,0 +1,320 @@
+// Batched NVDLA-style evaluation (batch.h): the scalar model's mapper and closed form, run once
+// per distinct (layer, array shape, buffer) with the buffer-independent work shared across a
+// group, then the energy / area / power / utilization formulas of nvdla_cost.h over all points
+// at once as Eigen arrays. Points the mapper rejects keep the mapper's reason; points that fail
+// validation (or use another style) take the scalar path, which names the problem.
+#include <algorithm>
+#include <array>
+#include <numeric>
+
+#include "analects/costmodel/nvdla_schedule.h"
+#include "batch_internal.h"
+#include "nvdla_cost.h"
+#include "nvdla_planner.h"
+#include "nvdla_timing.h"
+
+namespace analects {
+
+namespace {
+
+// What the closed-form arithmetic needs from one planned point.
+struct Planned {
+  uint32_t point;
+  int64_t macs, cycles, computeCycles, dramReadBytes, dramWriteBytes, bufferNeedBytes;
+  int64_t steps, blockTaps, fixedCycles;  // stepCount, cbN * R * S, pipelineDepth + 2L
+  int64_t atomK, atomC, bufferBytes, accumulatorBytes;
+};
+
+Planned planned(uint32_t point, int64_t macs, const ArrayConfig& c, const NvdlaSchedule& s,
+                const NvdlaTiming& t) {
+  return {point,
+          macs,
+          t.cycles,
+          t.computeCycles,
+          t.dramReadBytes,
+          t.dramWriteBytes,
+          s.bufferNeedBytes,
+          s.stepCount(),
+          s.channelBlocks * s.R * s.S,
+          s.pipelineDepth + 2 * s.dramLatency,
+          c.atomK,
+          c.atomC,
+          c.bufferBytes,
+          nvdlaAccumulatorBytes(c)};
+}
+
+// NvdlaModel::finish() for many points: gather the action counts into arrays, evaluate the
+// shared formulas once over all of them, scatter the results.
+void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out) {
+  const Eigen::Index m = Eigen::Index(p.size());
+  if (m == 0) return;
+  using Ints = CostBatch::Ints;
+  Ints cycles(m), compute(m), fixed(m);
+  Eigen::ArrayXd accPj(m), cbufPj(m), bufferBytes(m), accBytes(m), atomCMinus1(m);
+  NvdlaActions<Eigen::ArrayXd> a;
+  for (Eigen::ArrayXd* x : {&a.macs, &a.steps, &a.blockTaps, &a.atomK, &a.atomC, &a.pes,
+                            &a.dramReadBytes, &a.dramBytes})
+    x->resize(m);
+  SramEnergyCache sram(tech);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const Planned& q = p[size_t(i)];
+    cycles[i] = q.cycles, compute[i] = q.computeCycles, fixed[i] = q.fixedCycles;
+    a.macs[i] = double(q.macs);
+    a.steps[i] = double(q.steps);
+    a.blockTaps[i] = double(q.blockTaps);
+    a.atomK[i] = double(q.atomK), a.atomC[i] = double(q.atomC);
+    a.pes[i] = double(q.atomK * q.atomC);
+    a.dramReadBytes[i] = double(q.dramReadBytes);
+    a.dramBytes[i] = double(q.dramReadBytes + q.dramWriteBytes);
+    accPj[i] = sram(q.accumulatorBytes), cbufPj[i] = sram(q.bufferBytes);
+    bufferBytes[i] = double(q.bufferBytes), accBytes[i] = double(q.accumulatorBytes);
+    atomCMinus1[i] = double(q.atomC - 1);
+  }
+  a.computeCycles = compute.cast<double>();
+  a.cycles = cycles.cast<double>();
+  a.accPjPerByte = accPj, a.cbufPjPerByte = cbufPj;
+
+  const Ints fillDrain = fixed.min(cycles - compute);
+  const Ints stall = cycles - compute - fillDrain;
+  const EnergyTerms<Eigen::ArrayXd> e = nvdlaEnergy(tech, a);
+  const Eigen::ArrayXd power = powerMw<Eigen::ArrayXd>(tech, e.totalPj(), a.cycles);
+  const Eigen::ArrayXd util = utilization<Eigen::ArrayXd>(a.macs, a.pes, a.cycles);
+  const Eigen::ArrayXd area =
+      nvdlaArea<Eigen::ArrayXd>(tech, a.pes, a.atomK, atomCMinus1, bufferBytes, accBytes)
+          .totalUm2();
+
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const Planned& q = p[size_t(i)];
+    const Eigen::Index k = q.point;
+    out.feasible[q.point] = 1;
+    out.reason[q.point].clear();
+    out.cycles[k] = q.cycles, out.computeCycles[k] = q.computeCycles;
+    out.fillDrainCycles[k] = fillDrain[i], out.dmaStallCycles[k] = stall[i];
+    out.macs[k] = q.macs;
+    out.dramReadBytes[k] = q.dramReadBytes, out.dramWriteBytes[k] = q.dramWriteBytes;
+    out.bufferNeedBytes[k] = q.bufferNeedBytes;
+    out.utilization[k] = util[i];
+    out.macPj[k] = e.macPj[i], out.spadPj[k] = e.spadPj[i], out.bufferPj[k] = e.bufferPj[i];
+    out.dramPj[k] = e.dramPj[i], out.leakagePj[k] = e.leakagePj[i];
+    out.areaUm2[k] = area[i], out.powerMw[k] = power[i];
+  }
+}
+
+// Everything of an NVDLA-style config the model reads, but the buffer size.
+std::array<int64_t, 7> shapeOf(const ArrayConfig& c) {
+  return {c.atomK,         c.atomC,       c.dramBytesPerCycle, c.dramLatencyCycles,
+          c.pipelineDepth, c.outputBytes, c.accDepthPixels};
+}
+
+// Infeasible at the mapper: what NvdlaModel::evaluate() returns then.
+Cost rejected(int64_t macs, std::string reason) {
+  Cost c;
+  c.macs = macs;
+  c.reason = std::move(reason);
+  return c;
+}
+
+}  // namespace
+
+void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
+                        const LayerClasses& classes, const std::vector<EvalPoint>& points,
+                        const PointList& mine, CostBatch& out) {
+  std::vector<uint32_t> order;
+  order.reserve(mine.size());
+  for (uint32_t i : mine) {
+    const EvalPoint& p = points[i];
+    bool ok = classes.classOf[p.layer] >= 0 && p.config.style == Style::Nvdla;
+    if (ok) {
+      try {
+        p.config.validate();
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (ok)
+      order.push_back(i);
+    else
+      out.set(i, model.evaluate(layers[p.layer], p.config));
+  }
+  // Group by (layer class, array shape); buffers ascending inside a group, duplicates adjacent.
+  auto key = [&](uint32_t i) {
+    return std::make_tuple(classes.classOf[points[i].layer], shapeOf(points[i].config),
+                           points[i].config.bufferBytes);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return std::make_pair(key(a), a) < std::make_pair(key(b), b);
+  });
+
+  std::vector<Planned> done;
+  done.reserve(order.size());
+  for (size_t g = 0; g < order.size();) {
+    const int cls = classes.classOf[points[order[g]].layer];
+    const auto shape = shapeOf(points[order[g]].config);
+    size_t end = g + 1;
+    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
+           shapeOf(points[order[end]].config) == shape)
+      ++end;
+    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    const int64_t macs = layer.macs();
+    NvdlaPlanner planner(layer, points[order[g]].config);
+    if (points[order[g]].config.bufferBytes != points[order[end - 1]].config.bufferBytes)
+      planner.enableMemo();
+    for (size_t k = g; k < end; ++k) {
+      const uint32_t i = order[k];
+      const ArrayConfig& c = points[i].config;
+      if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes) {
+        // The same point again: same result.
+        if (out.feasible[order[k - 1]] || done.empty() || done.back().point != order[k - 1]) {
+          out.set(i, out.at(order[k - 1]));
+        } else {
+          done.push_back(done.back());
+          done.back().point = i;
+        }
+        continue;
+      }
+      NvdlaSchedule s;
+      NvdlaTiming t;
+      std::string why;
+      if (planner.plan(c.bufferBytes, s, t, &why))
+        done.push_back(planned(i, macs, c, s, t));
+      else
+        out.set(i, rejected(macs, std::move(why)));
+    }
+    g = end;
+  }
+  finish(model.tech(), done, out);
+}
+
+void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
+                    const LayerClasses& classes, const std::vector<AllocPoint>& points,
+                    const HardwareParams& hw, const PointList& mine, CostBatch& out) {
+  // NvdlaModel::configFor()'s design for an allocation, before the shape is chosen.
+  auto designFor = [&](const Allocation& alloc) {
+    ArrayConfig c;
+    c.style = Style::Nvdla;
+    c.bufferBytes = alloc.bufferBytes;
+    c.dramBytesPerCycle = hw.dramBytesPerCycle;
+    c.dramLatencyCycles = hw.dramLatencyCycles;
+    c.atomK = alloc.pes;
+    c.atomC = 1;
+    return c;
+  };
+  auto scalar = [&](uint32_t i) {
+    const Layer& l = layers[points[i].layer];
+    out.configs[i] = model.configFor(l, points[i].alloc, hw);
+    out.set(i, model.evaluate(l, out.configs[i]));
+  };
+  // The scalar path takes invalid layers, empty allocations and designs that fail validation
+  // whatever their shape (buffer or DRAM port out of range): it reports why.
+  std::vector<uint32_t> order;
+  order.reserve(mine.size());
+  for (uint32_t i : mine) {
+    const AllocPoint& p = points[i];
+    bool ok = classes.classOf[p.layer] >= 0 && p.alloc.pes > 0 && p.alloc.bufferBytes > 0;
+    if (ok) {
+      ArrayConfig c = designFor(p.alloc);
+      c.atomK = 1;
+      try {
+        c.validate();
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (ok)
+      order.push_back(i);
+    else
+      scalar(i);
+  }
+  auto key = [&](uint32_t i) {
+    return std::make_tuple(classes.classOf[points[i].layer], points[i].alloc.pes,
+                           points[i].alloc.bufferBytes, i);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+
+  std::vector<Planned> done;
+  done.reserve(order.size());
+  struct Best {
+    int64_t cycles = -1, atomC = 0;
+    NvdlaSchedule s;
+    NvdlaTiming t;
+  };
+  std::vector<int64_t> buffers;
+  std::vector<Best> best;
+  struct Candidate {
+    int64_t atomC, lowerBound;
+    size_t planner;
+  };
+  std::vector<Candidate> candidates;
+  std::vector<NvdlaPlanner> planners;
+  for (size_t g = 0; g < order.size();) {
+    const int cls = classes.classOf[points[order[g]].layer];
+    const int64_t pes = points[order[g]].alloc.pes;
+    size_t end = g + 1;
+    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
+           points[order[end]].alloc.pes == pes)
+      ++end;
+    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    const int64_t macs = layer.macs();
+    buffers.clear();
+    for (size_t k = g; k < end; ++k)
+      if (buffers.empty() || buffers.back() != points[order[k]].alloc.bufferBytes)
+        buffers.push_back(points[order[k]].alloc.bufferBytes);
+    best.assign(buffers.size(), Best{});
+
+    // configFor(): every exact factorization atomK x atomC = PEs; the fewest cycles win, the
+    // smallest atomC among equals (the scalar loop keeps the first strictly faster one).
+    // Shapes are tried in order of a lower bound on their cycles; a shape whose bound is above
+    // a buffer's best so far cannot win there and is not planned.
+    ArrayConfig design = designFor(points[order[g]].alloc);
+    candidates.clear();
+    planners.clear();
+    for (int64_t c = 1; c <= pes && c <= 1024; ++c) {
+      if (pes % c != 0 || pes / c > 1024) continue;
+      design.atomK = pes / c, design.atomC = c;
+      planners.emplace_back(layer, design);
+      candidates.push_back({c, nvdlaCyclesLowerBound(planners.back().base()), planners.size() - 1});
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return std::make_pair(a.lowerBound, a.atomC) < std::make_pair(b.lowerBound, b.atomC);
+    });
+    auto beaten = [](const Best& b, const Candidate& cand) {
+      return b.cycles >= 0 &&
+             (cand.lowerBound > b.cycles || (cand.lowerBound == b.cycles && cand.atomC > b.atomC));
+    };
+    for (const Candidate& cand : candidates) {
+      // Candidates come in (bound, atomC) order: once every buffer is decided, all later are.
+      if (std::all_of(best.begin(), best.end(), [&](const Best& b) { return beaten(b, cand); }))
+        break;
+      NvdlaPlanner& planner = planners[cand.planner];
+      if (buffers.size() > 1) planner.enableMemo();
+      for (size_t b = 0; b < buffers.size(); ++b) {
+        if (beaten(best[b], cand)) continue;
+        NvdlaSchedule s;
+        NvdlaTiming t;
+        if (!planner.plan(buffers[b], s, t, nullptr)) continue;
+        Best& x = best[b];
+        if (x.cycles < 0 || t.cycles < x.cycles || (t.cycles == x.cycles && cand.atomC < x.atomC)) {
+          x.cycles = t.cycles, x.atomC = cand.atomC;
+          x.s = s, x.t = t;
+        }
+      }
+    }
+    size_t b = 0;
+    for (size_t k = g; k < end; ++k) {
+      const uint32_t i = order[k];
+      while (buffers[b] != points[i].alloc.bufferBytes) ++b;
+      if (best[b].cycles < 0) {  // no shape fits: the scalar path reports the default shape
+        scalar(i);
+        continue;
+      }
+      design.bufferBytes = buffers[b];
+      design.atomC = best[b].atomC, design.atomK = pes / best[b].atomC;
+      out.configs[i] = design;
+      done.push_back(planned(i, macs, design, best[b].s, best[b].t));
+    }
+    g = end;
+  }
+  finish(model.tech(), done, out);
+}
+
+}  // namespace analects

@@ -1,0 +1,67 @@
+// Internal: the NVDLA-style mapper (planNvdla) as an object. What does not depend on the buffer
+// (layer view, blocking, accumulator limit, compulsory traffic) is computed once per
+// (layer, array shape); plan() then runs the mapper for one buffer size. planNvdla() is one
+// planner used once; the batched path (batch_nvdla.cpp) plans one (layer, shape) for many
+// buffer sizes and turns on the memo, so tilings that recur across buffer sizes are timed once.
+// Both run the same code, so they choose the same schedule.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "analects/costmodel/array_config.h"
+#include "analects/costmodel/layer.h"
+#include "analects/costmodel/nvdla_schedule.h"
+#include "nvdla_timing.h"
+
+namespace analects {
+
+class NvdlaPlanner {
+ public:
+  // config supplies the array shape, datapath and DRAM port; config.bufferBytes is not used.
+  NvdlaPlanner(const Layer& layer, const ArrayConfig& config);
+
+  // planNvdla for a buffer of bufferBytes; `timing` receives the chosen schedule's timing
+  // (nvdlaTiming(out)), which the mapper computes anyway to rank tilings.
+  bool plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing, std::string* reason);
+
+  // Remember traffic and cycles per tiling across plan() calls (a tiling's timing does not
+  // depend on the buffer size). Off by default: a single plan() rarely meets a tiling twice.
+  void enableMemo() { memo_ = true; }
+
+  // Layer view and blocking (every field but the tiling).
+  const NvdlaSchedule& base() const { return base_; }
+
+ private:
+  // Traffic (always) and cycles (-1 until needed) of a tiling.
+  NvdlaTiming timed(const NvdlaSchedule& s, bool needCycles);
+  int64_t cyclesOf(const NvdlaSchedule& s);
+
+  struct TilingKey {
+    int64_t bandRows, colTile, channelTile;
+    int kind;  // order and residency bits
+    bool operator==(const TilingKey& o) const {
+      return bandRows == o.bandRows && colTile == o.colTile && channelTile == o.channelTile &&
+             kind == o.kind;
+    }
+  };
+  struct TilingHash {
+    size_t operator()(const TilingKey& k) const {
+      uint64_t h = uint64_t(k.bandRows) * 0x9E3779B97F4A7C15ull;
+      h ^= uint64_t(k.colTile) * 0xC2B2AE3D27D4EB4Full + (h << 6) + (h >> 2);
+      h ^= uint64_t(k.channelTile) * 0x165667B19E3779F9ull + (h << 6) + (h >> 2);
+      return size_t(h ^ uint64_t(k.kind));
+    }
+  };
+  static TilingKey keyOf(const NvdlaSchedule& s);
+
+  NvdlaSchedule base_;
+  int64_t accDepthPixels_ = 0;
+  int64_t maxRowsByAcc_ = 0;  // whole-row tilings need a full output row in the accumulator
+  int64_t compulsory_ = 0;    // DRAM read bytes when every byte moves once
+  bool memo_ = false;
+  std::unordered_map<TilingKey, NvdlaTiming, TilingHash> timings_;
+};
+
+}  // namespace analects

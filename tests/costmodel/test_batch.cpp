@@ -1,0 +1,425 @@
+// Batched evaluation (batch.h) against the scalar path: every field of every point, doubles
+// compared bit for bit, on random layers and designs, whole zoo cost tables, infeasible points
+// and edge cases, for both styles.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+#include "analects/costmodel/batch.h"
+#include "analects/costmodel/cost_model.h"
+#include "analects/costmodel/cost_table.h"
+#include "analects/costmodel/nvdla_schedule.h"
+#include "analects/costmodel/workload.h"
+#include "nvdla_planner.h"
+#include "nvdla_timing.h"
+
+using namespace analects;
+
+namespace {
+
+int64_t pick(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+}
+
+// Conv (plain, strided, padded, dilated, asymmetric), grouped, depthwise, GEMM and FC layers.
+Layer randomLayer(std::mt19937_64& rng) {
+  const int kind = int(pick(rng, 0, 7));
+  if (kind == 0) return Layer::fc("fc", pick(rng, 1, 300), pick(rng, 1, 300), pick(rng, 1, 3));
+  if (kind == 1) return Layer::gemm("g", pick(rng, 1, 200), pick(rng, 1, 200), pick(rng, 1, 200));
+  const int64_t R = pick(rng, 1, 3) * 2 - 1, stride = pick(rng, 1, 3);
+  const int64_t H = pick(rng, R, 40), W = pick(rng, R, 40), pad = pick(rng, 0, R / 2 + 1);
+  if (kind == 2) {
+    const int64_t C = pick(rng, 1, 96);
+    return Layer::conv("dw", C, C, H, W, R, R, stride, pad, C);
+  }
+  if (kind == 3) {
+    const int64_t g = pick(rng, 1, 8);
+    return Layer::conv("gc", g * pick(rng, 1, 12), g * pick(rng, 1, 12), H, W, R, R, stride, pad,
+                       g);
+  }
+  Layer l = Layer::conv("c", pick(rng, 1, 256), pick(rng, 1, 256), H, W, R, R, stride, pad);
+  l.N = pick(rng, 1, 2);
+  if (kind == 5) {
+    l.S = pick(rng, 1, 3) * 2 - 1;
+    l.padHEnd = pick(rng, 0, 2), l.padWEnd = pick(rng, 0, 2);
+    l.strideW = pick(rng, 1, 3);
+    l.dilationH = pick(rng, 1, 2), l.dilationW = pick(rng, 1, 2);
+    if (l.effectiveR() > l.H + l.padH + l.padHEnd) l.dilationH = 1;
+    if (l.effectiveS() > l.W + l.padW + l.padWEnd) l.dilationW = 1, l.S = 1;
+  }
+  if (kind == 6) l.H = pick(rng, 1, 3), l.W = pick(rng, 100, 300);  // wide, short
+  if (kind == 7 && pick(rng, 0, 3) == 0) l.name.clear();            // invalid: no name
+  return l;
+}
+
+ArrayConfig randomConfig(std::mt19937_64& rng, Style style) {
+  ArrayConfig c;
+  c.style = style;
+  c.atomK = pick(rng, 1, 32), c.atomC = pick(rng, 1, 32);
+  c.rows = pick(rng, 1, 16), c.cols = pick(rng, 1, 16);
+  if (pick(rng, 0, 3) == 0)
+    c.filterSpad = pick(rng, 8, 256), c.ifmapSpad = pick(rng, 3, 16), c.psumSpad = pick(rng, 1, 32);
+  c.bufferBytes = pick(rng, 0, 1) ? int64_t(1) << pick(rng, 6, 20) : pick(rng, 64, 300000);
+  c.dramBytesPerCycle = pick(rng, 1, 64), c.dramLatencyCycles = pick(rng, 0, 50);
+  c.outputBytes = pick(rng, 0, 1) ? 1 : 4;
+  c.pipelineDepth = pick(rng, 1, 8);
+  if (pick(rng, 0, 3) == 0) c.accDepthPixels = pick(rng, 16, 1024);
+  const int64_t broken = pick(rng, 0, 40);  // a few invalid designs
+  if (broken == 0) c.atomK = 0, c.rows = 0;
+  if (broken == 1) c.bufferBytes = 0;
+  if (broken == 2) c.outputBytes = 2;
+  if (broken == 3) c.style = style == Style::Nvdla ? Style::Eyeriss : Style::Nvdla;
+  return c;
+}
+
+uint64_t bits(double v) {
+  uint64_t b;
+  std::memcpy(&b, &v, sizeof b);
+  return b;
+}
+
+// Every field, doubles bit for bit.
+::testing::AssertionResult same(const Cost& scalar, const Cost& batch) {
+  auto fail = [&](const char* field, auto a, auto b) {
+    return ::testing::AssertionFailure()
+           << field << ": scalar " << a << ", batch " << b << " (reason '" << scalar.reason << "')";
+  };
+  if (scalar.feasible != batch.feasible) return fail("feasible", scalar.feasible, batch.feasible);
+  if (scalar.reason != batch.reason) return fail("reason", scalar.reason, batch.reason);
+  const std::pair<const char*, std::pair<int64_t, int64_t>> ints[] = {
+      {"cycles", {scalar.cycles, batch.cycles}},
+      {"computeCycles", {scalar.computeCycles, batch.computeCycles}},
+      {"dmaStallCycles", {scalar.dmaStallCycles, batch.dmaStallCycles}},
+      {"fillDrainCycles", {scalar.fillDrainCycles, batch.fillDrainCycles}},
+      {"macs", {scalar.macs, batch.macs}},
+      {"dramReadBytes", {scalar.dramReadBytes, batch.dramReadBytes}},
+      {"dramWriteBytes", {scalar.dramWriteBytes, batch.dramWriteBytes}},
+      {"bufferNeedBytes", {scalar.bufferNeedBytes, batch.bufferNeedBytes}}};
+  for (const auto& [name, v] : ints)
+    if (v.first != v.second) return fail(name, v.first, v.second);
+  const std::pair<const char*, std::pair<double, double>> reals[] = {
+      {"utilization", {scalar.utilization, batch.utilization}},
+      {"macPj", {scalar.energy.macPj, batch.energy.macPj}},
+      {"spadPj", {scalar.energy.spadPj, batch.energy.spadPj}},
+      {"bufferPj", {scalar.energy.bufferPj, batch.energy.bufferPj}},
+      {"dramPj", {scalar.energy.dramPj, batch.energy.dramPj}},
+      {"leakagePj", {scalar.energy.leakagePj, batch.energy.leakagePj}},
+      {"areaUm2", {scalar.areaUm2, batch.areaUm2}},
+      {"powerMw", {scalar.powerMw, batch.powerMw}}};
+  for (const auto& [name, v] : reals)
+    if (bits(v.first) != bits(v.second)) return fail(name, v.first, v.second);
+  return ::testing::AssertionSuccess();
+}
+
+bool sameConfig(const ArrayConfig& a, const ArrayConfig& b) {
+  return a.style == b.style && a.atomK == b.atomK && a.atomC == b.atomC && a.rows == b.rows &&
+         a.cols == b.cols && a.filterSpad == b.filterSpad && a.ifmapSpad == b.ifmapSpad &&
+         a.psumSpad == b.psumSpad && a.bufferBytes == b.bufferBytes && a.dataBits == b.dataBits &&
+         a.accBits == b.accBits && a.outputBytes == b.outputBytes &&
+         a.accDepthPixels == b.accDepthPixels && a.pipelineDepth == b.pipelineDepth &&
+         a.dramBytesPerCycle == b.dramBytesPerCycle && a.dramLatencyCycles == b.dramLatencyCycles;
+}
+
+std::string describe(const Layer& l) {
+  return l.name + " " + opName(l.op) + " N" + std::to_string(l.N) + " K" + std::to_string(l.K) +
+         " C" + std::to_string(l.C) + " H" + std::to_string(l.H) + " W" + std::to_string(l.W) +
+         " R" + std::to_string(l.R) + " S" + std::to_string(l.S) + " s" +
+         std::to_string(l.strideH) + " p" + std::to_string(l.padH) + " g" +
+         std::to_string(l.groups);
+}
+
+// evaluateBatch == evaluate on every point.
+void checkEvaluate(const CostModel& model, const std::vector<Layer>& layers,
+                   const std::vector<EvalPoint>& points, unsigned threads = 1) {
+  const CostBatch batch = evaluateBatch(model, layers, points, threads);
+  ASSERT_EQ(batch.size(), points.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Layer& l = layers[points[i].layer];
+    ASSERT_TRUE(same(model.evaluate(l, points[i].config), batch.at(i)))
+        << "point " << i << ": " << describe(l) << " on " << points[i].config.name();
+  }
+}
+
+// costBatch == cost (and configFor) on every point.
+void checkCost(const CostModel& model, const std::vector<Layer>& layers,
+               const std::vector<AllocPoint>& points, const HardwareParams& hw,
+               unsigned threads = 1) {
+  const CostBatch batch = costBatch(model, layers, points, hw, threads);
+  ASSERT_EQ(batch.size(), points.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Layer& l = layers[points[i].layer];
+    const Allocation& a = points[i].alloc;
+    ASSERT_TRUE(same(model.cost(l, a, hw), batch.at(i)))
+        << "point " << i << ": " << describe(l) << " pes " << a.pes << " buffer " << a.bufferBytes;
+    ASSERT_TRUE(sameConfig(model.configFor(l, a, hw), batch.configs[i]))
+        << "point " << i << ": " << describe(l) << " pes " << a.pes << " buffer " << a.bufferBytes
+        << ": scalar " << model.configFor(l, a, hw).name() << ", batch " << batch.configs[i].name();
+  }
+}
+
+const std::vector<int64_t> kPeLevels = {1, 2, 4, 8, 12, 16, 24, 32, 48, 64, 96, 128};
+const std::vector<int64_t> kBufferLevels = {512,   1024,  2048,   4096,   8192,   16384,
+                                            32768, 65536, 131072, 262144, 524288, 1048576};
+
+class Batch : public ::testing::TestWithParam<const char*> {
+ protected:
+  std::unique_ptr<CostModel> model = makeCostModel(GetParam());
+  Style style = parseStyle(GetParam());
+};
+
+}  // namespace
+
+// Independent random points: every layer kind on random (possibly invalid) designs.
+TEST_P(Batch, EvaluateEqualsScalarOnRandomPoints) {
+  std::mt19937_64 rng(101);
+  std::vector<Layer> layers;
+  std::vector<EvalPoint> points;
+  for (int i = 0; i < 3000; ++i) {
+    layers.push_back(randomLayer(rng));
+    points.push_back({layers.size() - 1, randomConfig(rng, style)});
+  }
+  checkEvaluate(*model, layers, points);
+}
+
+// Many buffer sizes per (layer, array shape), in shuffled order with duplicates: the batch
+// groups them and shares the buffer-independent work of the mapper.
+TEST_P(Batch, EvaluateEqualsScalarOnBufferSweeps) {
+  std::mt19937_64 rng(202);
+  std::vector<Layer> layers;
+  std::vector<EvalPoint> points;
+  for (int i = 0; i < 150; ++i) {
+    layers.push_back(randomLayer(rng));
+    ArrayConfig c = randomConfig(rng, style);
+    for (int b = 0; b < 16; ++b) {
+      c.bufferBytes = pick(rng, 0, 2) ? int64_t(1) << pick(rng, 7, 20) : pick(rng, 100, 200000);
+      points.push_back({layers.size() - 1, c});
+    }
+  }
+  std::shuffle(points.begin(), points.end(), rng);
+  checkEvaluate(*model, layers, points);
+}
+
+TEST_P(Batch, CostEqualsScalarOnRandomAllocations) {
+  std::mt19937_64 rng(303);
+  std::vector<Layer> layers;
+  std::vector<AllocPoint> points;
+  for (int i = 0; i < 600; ++i) layers.push_back(randomLayer(rng));
+  for (int i = 0; i < 2000; ++i) {
+    const int64_t pes = pick(rng, 0, 20) == 0 ? pick(rng, -2, 0) : pick(rng, 1, 300);
+    const int64_t buffer = pick(rng, 0, 30) == 0 ? 0 : pick(rng, 64, 1 << 18);
+    points.push_back({size_t(pick(rng, 0, int64_t(layers.size()) - 1)), {pes, buffer}});
+  }
+  checkCost(*model, layers, points, HardwareParams{int64_t(pick(rng, 1, 32)), pick(rng, 0, 40)});
+}
+
+// The search's grid (ConfuciuX's levels) on random layers: many buffers per (layer, PEs).
+TEST_P(Batch, CostEqualsScalarOnLevelGrids) {
+  std::mt19937_64 rng(404);
+  std::vector<Layer> layers;
+  std::vector<AllocPoint> points;
+  for (int i = 0; i < 40; ++i) {
+    layers.push_back(randomLayer(rng));
+    for (int64_t pes : kPeLevels)
+      for (int64_t buffer : kBufferLevels) points.push_back({layers.size() - 1, {pes, buffer}});
+  }
+  checkCost(*model, layers, points, HardwareParams{8, 20});
+  checkCost(*model, layers, points, HardwareParams{64, 0});
+}
+
+// Whole networks: the cost table the search consumes, cell by cell against cost().
+TEST_P(Batch, ZooCostTablesEqualScalar) {
+  for (const char* net : {"mobilenet_v2", "resnet50", "shufflenet_v2", "bert_base", "alexnet"}) {
+    const Workload w = loadZoo(net);
+    const HardwareParams hw;
+    const CostTable t = CostTable::build(w, *model, kPeLevels, kBufferLevels, hw, 2);
+    for (size_t l = 0; l < t.layers; ++l)
+      for (size_t p = 0; p < kPeLevels.size(); ++p)
+        for (size_t b = 0; b < kBufferLevels.size(); ++b) {
+          const size_t i = t.index(l, p, b);
+          const Cost c = model->cost(w.layers[l], {kPeLevels[p], kBufferLevels[b]}, hw);
+          ASSERT_EQ(t.feasible[i], c.feasible ? 1 : 0) << net << " layer " << l;
+          if (!c.feasible) {
+            ASSERT_EQ(t.reasons[i], c.reason) << net << " layer " << l;
+            continue;
+          }
+          ASSERT_EQ(bits(t.cycles[i]), bits(double(c.cycles))) << net << " layer " << l;
+          ASSERT_EQ(bits(t.energyPj[i]), bits(c.energyPj())) << net << " layer " << l;
+          ASSERT_EQ(bits(t.areaUm2[i]), bits(c.areaUm2)) << net << " layer " << l;
+          ASSERT_EQ(bits(t.powerMw[i]), bits(c.powerMw)) << net << " layer " << l;
+          ASSERT_EQ(bits(t.dramBytes[i]), bits(double(c.dramReadBytes + c.dramWriteBytes)))
+              << net << " layer " << l;
+        }
+  }
+}
+
+// A fixed design over a whole network, every field.
+TEST_P(Batch, ZooFixedDesignEqualsScalar) {
+  for (const char* net : {"resnet50", "mobilenet_v2", "vgg16", "gnmt"}) {
+    const Workload w = loadZoo(net);
+    std::vector<EvalPoint> points;
+    for (int64_t buffer : {4096, 65536, 1 << 20}) {
+      ArrayConfig c;
+      c.style = style;
+      c.bufferBytes = buffer;
+      for (size_t l = 0; l < w.layers.size(); ++l) points.push_back({l, c});
+    }
+    checkEvaluate(*model, w.layers, points);
+  }
+}
+
+TEST_P(Batch, EdgeCases) {
+  const std::vector<Layer> layers = {
+      Layer::fc("fc", 1000, 2048),
+      Layer::fc("fc_batch", 10, 7, 3),
+      Layer::gemm("gemm", 128, 768, 3072),
+      Layer::gemm("gemm_tall", 4096, 1, 1),
+      Layer::conv("dw", 96, 96, 56, 56, 3, 3, 2, 1, 96),
+      Layer::conv("dw_5x5", 40, 40, 28, 28, 5, 5, 1, 2, 40),
+      Layer::conv("stride2", 64, 3, 224, 224, 7, 7, 2, 3),
+      Layer::conv("pw_stride2", 128, 64, 56, 56, 1, 1, 2, 0),
+      Layer::conv("pad_only_rows", 8, 8, 1, 1, 3, 3, 1, 1),
+      Layer::conv("grouped", 64, 64, 28, 28, 3, 3, 1, 1, 4),
+      Layer::conv("", 8, 8, 8, 8, 3, 3),           // invalid: no name
+      Layer::conv("too_small", 8, 8, 2, 2, 5, 5),  // invalid: kernel larger than the input
+  };
+  std::vector<EvalPoint> eval;
+  std::vector<AllocPoint> alloc;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    for (int64_t buffer : std::vector<int64_t>{0, 1, 64, 100, 4096, 1 << 16, int64_t(1) << 35}) {
+      ArrayConfig c;
+      c.style = style;
+      c.bufferBytes = buffer;
+      eval.push_back({l, c});
+    }
+    ArrayConfig other;
+    other.style = style == Style::Nvdla ? Style::Eyeriss : Style::Nvdla;
+    eval.push_back({l, other});  // the other style's config
+    for (int64_t pes : {-1, 0, 1, 7, 97, 1024, 1031, 2048, 4096})
+      for (int64_t buffer : std::vector<int64_t>{0, 64, 512, 65536, int64_t(1) << 35})
+        alloc.push_back({l, {pes, buffer}});
+  }
+  checkEvaluate(*model, layers, eval);
+  checkCost(*model, layers, alloc, HardwareParams{});
+  checkCost(*model, layers, alloc, HardwareParams{1, 100});
+}
+
+// Infeasible points keep the scalar path's reason, word for word.
+TEST_P(Batch, InfeasibleReasonsAreTheScalarOnes) {
+  const std::vector<Layer> layers = {Layer::conv("big", 512, 512, 14, 14, 3, 3, 1, 1),
+                                     Layer::conv("wide", 64, 64, 3, 2000, 3, 7, 1, 1)};
+  std::vector<EvalPoint> points;
+  for (size_t l = 0; l < layers.size(); ++l)
+    for (int64_t buffer : {16, 64, 100, 256, 1000}) {
+      ArrayConfig c;
+      c.style = style;
+      c.bufferBytes = buffer;
+      c.filterSpad = 4;  // Eyeriss: S = 7 does not fit
+      points.push_back({l, c});
+    }
+  const CostBatch batch = evaluateBatch(*model, layers, points);
+  int infeasible = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const Cost c = model->evaluate(layers[points[i].layer], points[i].config);
+    EXPECT_TRUE(same(c, batch.at(i))) << i;
+    infeasible += !c.feasible;
+    if (!c.feasible) {
+      EXPECT_FALSE(batch.reason[i].empty());
+    }
+  }
+  EXPECT_GE(infeasible, 5);
+}
+
+// Results do not depend on the worker count or on the order of the points.
+TEST_P(Batch, ThreadsAndOrderDoNotMatter) {
+  std::mt19937_64 rng(505);
+  const Workload w = loadZoo("mobilenet_v2");
+  std::vector<AllocPoint> points;
+  for (size_t l = 0; l < w.layers.size(); ++l)
+    for (int64_t pes : {8, 48, 128})
+      for (int64_t buffer : {2048, 65536}) points.push_back({l, {pes, buffer}});
+  const CostBatch one = costBatch(*model, w.layers, points, HardwareParams{}, 1);
+  const CostBatch three = costBatch(*model, w.layers, points, HardwareParams{}, 3);
+  std::vector<size_t> perm(points.size());
+  std::iota(perm.begin(), perm.end(), 0);
+  std::shuffle(perm.begin(), perm.end(), rng);
+  std::vector<AllocPoint> shuffled;
+  for (size_t i : perm) shuffled.push_back(points[i]);
+  const CostBatch mixed = costBatch(*model, w.layers, shuffled, HardwareParams{}, 2);
+  for (size_t i = 0; i < points.size(); ++i) {
+    EXPECT_TRUE(same(one.at(i), three.at(i))) << i;
+    EXPECT_TRUE(same(one.at(perm[i]), mixed.at(i))) << i;
+  }
+}
+
+// A model with its own tech table: the batch prices with the model's table.
+TEST_P(Batch, UsesTheModelsTechTable) {
+  TechTable t;
+  t.mac8Pj = 0.5, t.dramPjPerByte = 100, t.sramPjPerByteMedium = 3, t.clockMhz = 1000;
+  model->setTech(t);
+  std::mt19937_64 rng(606);
+  std::vector<Layer> layers;
+  std::vector<EvalPoint> points;
+  for (int i = 0; i < 200; ++i) {
+    layers.push_back(randomLayer(rng));
+    points.push_back({layers.size() - 1, randomConfig(rng, style)});
+  }
+  checkEvaluate(*model, layers, points);
+}
+
+INSTANTIATE_TEST_SUITE_P(Styles, Batch, ::testing::Values("nvdla", "eyeriss"),
+                         [](const auto& info) { return std::string(info.param); });
+
+// Another CostModel (not one the batch reproduces) is batched point by point.
+TEST(BatchFallback, OtherModelsArePricedPointByPoint) {
+  struct Fixed final : CostModel {
+    Style style() const override { return Style::Nvdla; }
+    Cost evaluate(const Layer& l, const ArrayConfig& c) const override {
+      Cost x;
+      x.feasible = c.bufferBytes > 100;
+      x.cycles = l.macs() / c.pes();
+      if (!x.feasible) x.reason = "small";
+      return x;
+    }
+    ArrayConfig configFor(const Layer&, const Allocation& a, const HardwareParams&) const override {
+      ArrayConfig c;
+      c.atomK = a.pes, c.atomC = 1, c.bufferBytes = a.bufferBytes;
+      return c;
+    }
+    std::vector<std::pair<std::string, double>> areaBreakdownUm2(
+        const ArrayConfig&) const override {
+      return {};
+    }
+    FpgaResources fpgaResources(const ArrayConfig&) const override { return {}; }
+  } model;
+  const std::vector<Layer> layers = {Layer::conv("c", 16, 16, 8, 8, 3, 3, 1, 1)};
+  checkCost(model, layers, {{0, {4, 50}}, {0, {8, 4096}}}, HardwareParams{});
+  checkEvaluate(model, layers, {{0, ArrayConfig{}}});
+}
+
+// The bound that lets costBatch skip array shapes is a bound: never above the closed form.
+TEST(NvdlaLowerBound, NeverAboveTheCycles) {
+  std::mt19937_64 rng(707);
+  int checked = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Nvdla);
+    c.style = Style::Nvdla;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    NvdlaPlanner planner(l, c);
+    NvdlaSchedule s;
+    NvdlaTiming t;
+    if (!planner.plan(c.bufferBytes, s, t, nullptr)) continue;
+    ++checked;
+    ASSERT_LE(nvdlaCyclesLowerBound(planner.base()), t.cycles) << describe(l) << " " << c.name();
+    ASSERT_EQ(t.cycles, nvdlaTiming(s).cycles);
+  }
+  EXPECT_GT(checked, 1500);
+}

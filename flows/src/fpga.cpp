@@ -246,6 +246,28 @@ void log(const FpgaOptions& o, const std::string& line) {
 
 }  // namespace
 
+std::optional<double> FpgaRow::modelDiffPct() const {
+  if (model < 0) return std::nullopt;
+  if (yosys == 0) return model == 0 ? std::optional<double>(0.0) : std::nullopt;
+  return 100.0 * double(model - yosys) / double(yosys);
+}
+
+FpgaModelCheck checkModel(const FpgaReport& r) {
+  FpgaModelCheck c;
+  c.dspExact = r.model.dsp == r.yosys.dsp;
+  if (r.part.isIce40()) {
+    c.bramExact = true;
+    return c;
+  }
+  c.bramExact = r.model.bram18 == r.yosys.bram18 && r.model.bram36 == r.yosys.bram36;
+  auto pct = [](int64_t model, int64_t yosys) {
+    return yosys > 0 ? 100.0 * double(model - yosys) / double(yosys) : (model == 0 ? 0.0 : 100.0);
+  };
+  c.lutDiffPct = pct(r.model.lut, r.yosys.lut);
+  c.ffDiffPct = pct(r.model.ff, r.yosys.ff);
+  return c;
+}
+
 const std::vector<FpgaPart>& fpgaParts() {
   static const std::vector<FpgaPart> parts = [] {
     std::vector<FpgaPart> v;
@@ -280,6 +302,10 @@ const FpgaPart& fpgaPart(const std::string& name) {
     known += (known.empty() ? "" : ", ") + p.name;
   }
   throw ConfigError(fmt::format("unknown FPGA part '{}' (known: {})", name, known));
+}
+
+std::string fpgaSynthCommand(const FpgaPart& part) {
+  return flowFor(part).command;
 }
 
 FpgaPlacement placeIce40(const std::string& netlistJson, const FpgaPart& part,
@@ -453,13 +479,16 @@ FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
 std::string fpgaReportJson(const FpgaReport& r) {
   auto orNull = [](int64_t v) { return v < 0 ? json(nullptr) : json(v); };
   json rows = json::array();
-  for (const auto& row : r.rows)
+  for (const auto& row : r.rows) {
+    const auto diff = row.modelDiffPct();
     rows.push_back(
         {{"resource", row.resource},
          {"yosys", row.yosys},
          {"model", orNull(row.model)},
+         {"model_diff_pct", diff ? json(*diff) : json(nullptr)},
          {"capacity", orNull(row.capacity)},
          {"utilization_pct", row.capacity > 0 ? json(row.utilizationPct()) : json(nullptr)}});
+  }
   json part = {{"name", r.part.name}, {"board", r.part.board}, {"family", r.part.family},
                {"dsp", r.part.dsp},   {"lut", r.part.lut},     {"ff", r.part.ff}};
   json yosys;
@@ -474,6 +503,14 @@ std::string fpgaReportJson(const FpgaReport& r) {
     part["bram36"] = r.part.bram36;
     yosys = {{"dsp", r.yosys.dsp}, {"bram18", r.yosys.bram18},  {"bram36", r.yosys.bram36},
              {"lut", r.yosys.lut}, {"lut_as_memory", r.lutRam}, {"ff", r.yosys.ff}};
+  }
+  const FpgaModelCheck check = checkModel(r);
+  json modelCheck = {{"dsp_exact", check.dspExact}, {"within_target", check.withinTarget()}};
+  if (!r.part.isIce40()) {
+    modelCheck["bram_exact"] = check.bramExact;
+    modelCheck["lut_diff_pct"] = check.lutDiffPct;
+    modelCheck["ff_diff_pct"] = check.ffDiffPct;
+    modelCheck["lut_tolerance_pct"] = FpgaModelCheck::lutTolerancePct;
   }
   json j = {{"design", r.top},
             {"design_dir", r.designDir},
@@ -492,6 +529,7 @@ std::string fpgaReportJson(const FpgaReport& r) {
               {"bram36", r.model.bram36},
               {"lut", r.model.lut},
               {"ff", r.model.ff}}},
+            {"model_check", modelCheck},
             {"cells", r.cells},
             {"fits", r.fits},
             {"overflows", r.overflows},
@@ -520,13 +558,24 @@ std::string fpgaReportText(const FpgaReport& r) {
   std::string out =
       fmt::format("{} on {} ({}): yosys {}{}\n", r.top, r.part.name, r.part.board, r.synthCommand,
                   r.cached ? " (cached)" : fmt::format(" ({:.0f} s)", r.yosysSeconds));
-  out += fmt::format("{:<20} {:>10} {:>10} {:>11} {:>12}\n", "resource", "yosys", "model",
-                     "capacity", "utilization");
-  for (const auto& row : r.rows)
-    out += fmt::format("{:<20} {:>10} {:>10} {:>11} {:>12}\n", row.resource, thousands(row.yosys),
-                       row.model < 0 ? "-" : thousands(row.model),
+  out += fmt::format("{:<20} {:>10} {:>10} {:>8} {:>11} {:>12}\n", "resource", "yosys", "model",
+                     "diff", "capacity", "utilization");
+  for (const auto& row : r.rows) {
+    const auto diff = row.modelDiffPct();
+    out += fmt::format("{:<20} {:>10} {:>10} {:>8} {:>11} {:>12}\n", row.resource,
+                       thousands(row.yosys), row.model < 0 ? "-" : thousands(row.model),
+                       diff ? fmt::format("{:+.1f}%", *diff) : "-",
                        row.capacity < 0 ? "-" : thousands(row.capacity),
                        row.capacity > 0 ? fmt::format("{:.1f}%", row.utilizationPct()) : "-");
+  }
+  if (!r.part.isIce40()) {
+    const FpgaModelCheck c = checkModel(r);
+    out += fmt::format(
+        "model vs yosys: DSP {}, BRAM {}, LUT {:+.1f}%: {} the target (DSP and BRAM exact, LUT "
+        "within {:.0f}%)\n",
+        c.dspExact ? "exact" : "DIFFERS", c.bramExact ? "exact" : "DIFFERS", c.lutDiffPct,
+        c.withinTarget() ? "meets" : "MISSES", FpgaModelCheck::lutTolerancePct);
+  }
   for (const auto& note : r.notes) out += "note: " + note + "\n";
   if (!r.part.isIce40() && r.lutRam > 0)
     out += fmt::format("(LUT includes {} LUTs of distributed RAM)\n", thousands(r.lutRam));

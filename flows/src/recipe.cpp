@@ -7,7 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "analects/costmodel/array_config.h"
 #include "analects/costmodel/workload.h"
+#include "analects/flows/fpga.h"
 #include "quickstart_recipe.h"  // generated from flows/recipes/quickstart.yaml
 
 namespace analects::flows {
@@ -44,9 +46,11 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
   try {
     root = YAML::Load(yamlText);
   } catch (const YAML::ParserException& e) {
-    throw RecipeError(fmt::format("{}: line {}: not valid YAML: {}", source, e.mark.line + 1, e.msg));
+    throw RecipeError(
+        fmt::format("{}: line {}: not valid YAML: {}", source, e.mark.line + 1, e.msg));
   }
-  if (!root.IsMap()) throw RecipeError(fmt::format("{}: a recipe must be a mapping of keys", source));
+  if (!root.IsMap())
+    throw RecipeError(fmt::format("{}: a recipe must be a mapping of keys", source));
   Recipe r;
   r.source = source;
   bool haveWorkload = false;
@@ -54,53 +58,89 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
-    if (key == "name") r.name = text(source, key, v);
+    if (key == "name")
+      r.name = text(source, key, v);
     else if (key == "workload") {
       r.workload = text(source, key, v);
       haveWorkload = true;
       workloadMark = where(source, v);
-    } else if (key == "style") r.style = text(source, key, v);
-    else if (key == "deployment") r.deployment = text(source, key, v);
-    else if (key == "objective") r.objective = text(source, key, v);
-    else if (key == "constraint") r.constraint = text(source, key, v);
-    else if (key == "budget") r.budget = text(source, key, v);
+    } else if (key == "style")
+      r.style = text(source, key, v);
+    else if (key == "deployment")
+      r.deployment = text(source, key, v);
+    else if (key == "objective")
+      r.objective = text(source, key, v);
+    else if (key == "constraint")
+      r.constraint = text(source, key, v);
+    else if (key == "budget")
+      r.budget = text(source, key, v);
     else if (key == "algorithms") {
       if (!v.IsSequence() || v.size() == 0)
-        throw RecipeError(fmt::format("{}: key 'algorithms' must be a non-empty list", where(source, v)));
+        throw RecipeError(
+            fmt::format("{}: key 'algorithms' must be a non-empty list", where(source, v)));
       r.algorithms.clear();
       for (const auto& a : v) r.algorithms.push_back(text(source, "algorithms", a));
-    } else if (key == "samples") r.samples = scalar<int64_t>(source, key, v, "a whole number");
-    else if (key == "seed") r.seed = scalar<uint64_t>(source, key, v, "a non-negative whole number");
+    } else if (key == "samples")
+      r.samples = scalar<int64_t>(source, key, v, "a whole number");
+    else if (key == "seed")
+      r.seed = scalar<uint64_t>(source, key, v, "a non-negative whole number");
     else if (key == "dram") {
-      if (!v.IsMap()) throw RecipeError(fmt::format("{}: key 'dram' must be a mapping", where(source, v)));
+      if (!v.IsMap())
+        throw RecipeError(fmt::format("{}: key 'dram' must be a mapping", where(source, v)));
       for (const auto& d : v) {
         const std::string k = d.first.as<std::string>();
-        if (k == "bytes_per_cycle") r.dramBytesPerCycle = scalar<int64_t>(source, "dram.bytes_per_cycle", d.second, "a whole number");
-        else if (k == "latency") r.dramLatencyCycles = scalar<int64_t>(source, "dram.latency", d.second, "a whole number");
-        else throw RecipeError(fmt::format("{}: unknown key 'dram.{}' (known: bytes_per_cycle, latency)", where(source, d.first), k));
+        if (k == "bytes_per_cycle")
+          r.dramBytesPerCycle =
+              scalar<int64_t>(source, "dram.bytes_per_cycle", d.second, "a whole number");
+        else if (k == "latency")
+          r.dramLatencyCycles = scalar<int64_t>(source, "dram.latency", d.second, "a whole number");
+        else
+          throw RecipeError(
+              fmt::format("{}: unknown key 'dram.{}' (known: bytes_per_cycle, latency)",
+                          where(source, d.first), k));
       }
     } else if (key == "simulate") {
-      if (!v.IsMap()) throw RecipeError(fmt::format("{}: key 'simulate' must be a mapping", where(source, v)));
+      if (!v.IsMap())
+        throw RecipeError(fmt::format("{}: key 'simulate' must be a mapping", where(source, v)));
       for (const auto& d : v) {
         const std::string k = d.first.as<std::string>();
         if (k == "layers") {
           if (!d.second.IsSequence())
-            throw RecipeError(fmt::format("{}: key 'simulate.layers' must be a list of layer indices", where(source, d.second)));
-          for (const auto& i : d.second) r.simulateLayers.push_back(scalar<int64_t>(source, "simulate.layers", i, "a layer index"));
+            throw RecipeError(
+                fmt::format("{}: key 'simulate.layers' must be a list of layer indices",
+                            where(source, d.second)));
+          for (const auto& i : d.second)
+            r.simulateLayers.push_back(
+                scalar<int64_t>(source, "simulate.layers", i, "a layer index"));
         } else if (k == "scale") {
           r.simulateScale = scalar<double>(source, "simulate.scale", d.second, "a number");
         } else {
-          throw RecipeError(fmt::format("{}: unknown key 'simulate.{}' (known: layers, scale)", where(source, d.first), k));
+          throw RecipeError(fmt::format("{}: unknown key 'simulate.{}' (known: layers, scale)",
+                                        where(source, d.first), k));
         }
       }
     } else if (key == "fpga") {
-      if (!v.IsMap()) throw RecipeError(fmt::format("{}: key 'fpga' must be a mapping", where(source, v)));
+      if (!v.IsMap())
+        throw RecipeError(fmt::format("{}: key 'fpga' must be a mapping", where(source, v)));
       for (const auto& d : v) {
         const std::string k = d.first.as<std::string>();
-        if (k == "part") r.fpgaPart = text(source, "fpga.part", d.second);
-        else throw RecipeError(fmt::format("{}: unknown key 'fpga.{}' (known: part)", where(source, d.first), k));
+        if (k == "part") {
+          r.fpgaPart = text(source, "fpga.part", d.second);
+          try {
+            flows::fpgaPart(r.fpgaPart);
+          } catch (const ConfigError& e) {
+            throw RecipeError(
+                fmt::format("{}: key 'fpga.part': {}", where(source, d.second), e.what()));
+          }
+        } else if (k == "synthesize") {
+          r.fpgaSynthesize = scalar<bool>(source, "fpga.synthesize", d.second, "true or false");
+        } else {
+          throw RecipeError(fmt::format("{}: unknown key 'fpga.{}' (known: part, synthesize)",
+                                        where(source, d.first), k));
+        }
       }
-    } else if (key == "output") r.output = text(source, key, v);
+    } else if (key == "output")
+      r.output = text(source, key, v);
     else
       throw RecipeError(fmt::format(
           "{}: unknown key '{}' (known: name, workload, style, deployment, objective, constraint, "
@@ -116,7 +156,9 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
   if (!(r.simulateScale > 0 && r.simulateScale <= 1))
     throw RecipeError(fmt::format("{}: key 'simulate.scale' must be in (0, 1]", source));
   for (auto i : r.simulateLayers)
-    if (i < 0) throw RecipeError(fmt::format("{}: key 'simulate.layers': {} is not a layer index", source, i));
+    if (i < 0)
+      throw RecipeError(
+          fmt::format("{}: key 'simulate.layers': {} is not a layer index", source, i));
   // Files named in a recipe are relative to the recipe.
   namespace fs = std::filesystem;
   if (!isZooName(r.workload)) {
@@ -125,8 +167,9 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
     if (w.is_relative() && !baseDir.empty() && fs::exists(fs::path(baseDir) / w, ec))
       r.workload = (fs::path(baseDir) / w).string();
     if (!fs::exists(r.workload, ec))
-      throw RecipeError(fmt::format("{}: key 'workload': '{}' is neither a zoo model nor an existing file",
-                                    workloadMark, r.workload));
+      throw RecipeError(
+          fmt::format("{}: key 'workload': '{}' is neither a zoo model nor an existing file",
+                      workloadMark, r.workload));
   }
   return r;
 }
@@ -135,7 +178,8 @@ Recipe Recipe::parseFile(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw RecipeError(fmt::format("{}: no such recipe file", path));
-  if (fs::is_directory(path, ec)) throw RecipeError(fmt::format("{}: is a directory, expected a recipe", path));
+  if (fs::is_directory(path, ec))
+    throw RecipeError(fmt::format("{}: is a directory, expected a recipe", path));
   std::ifstream in(path);
   if (!in) throw RecipeError(fmt::format("{}: cannot open", path));
   std::stringstream ss;
@@ -143,6 +187,8 @@ Recipe Recipe::parseFile(const std::string& path) {
   return parse(ss.str(), path, fs::path(path).parent_path().string());
 }
 
-Recipe quickstartRecipe() { return Recipe::parse(kQuickstartRecipe, "built-in quickstart", ""); }
+Recipe quickstartRecipe() {
+  return Recipe::parse(kQuickstartRecipe, "built-in quickstart", "");
+}
 
 }  // namespace analects::flows

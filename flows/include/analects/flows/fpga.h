@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct FpgaRow {
   double utilizationPct() const {
     return capacity > 0 ? 100.0 * double(yosys) / double(capacity) : 0.0;
   }
+  // (model - yosys) / yosys in percent; empty without a model value or when Yosys counts none
+  // and the model predicts some.
+  std::optional<double> modelDiffPct() const;
 };
 
 // iCE40 place and route (nextpnr-ice40, icepack).
@@ -86,6 +90,9 @@ struct FpgaReport {
   FpgaPlacement placement;
 };
 
+// The Yosys synthesis command fpgaEstimate runs for the part ("synth_xilinx -flatten").
+std::string fpgaSynthCommand(const FpgaPart& part);
+
 // Synthesizes the design of designJsonPath (as written by rtlgen::generate) for the part:
 // `synth_xilinx -flatten` for the Xilinx parts (7-series cells; the UltraScale+ parts have the
 // same DSP / 18-36 Kbit BRAM / LUT6 granularity), `synth_ice40 -dsp` for the iCE40. Throws
@@ -100,6 +107,21 @@ FpgaReport fpgaEstimate(const std::string& designJsonPath, const FpgaPart& part,
 // do not throw: the result is not ok and its note says why in one line.
 FpgaPlacement placeIce40(const std::string& netlistJson, const FpgaPart& part,
                          const FpgaOptions& options = {});
+
+// The cost model against Yosys on one design, as the calibration is judged: DSP and block RAM
+// (RAMB18 and RAMB36 each) exact, LUT within lutTolerancePct. Only Xilinx parts have a full
+// prediction; on the iCE40 only DSPs are compared.
+struct FpgaModelCheck {
+  static constexpr double lutTolerancePct = 15;
+  bool dspExact = false;
+  bool bramExact = false;  // Xilinx; true on the iCE40 (not predicted)
+  double lutDiffPct = 0;   // (model - yosys) / yosys; 0 on the iCE40
+  double ffDiffPct = 0;
+  bool withinTarget() const {
+    return dspExact && bramExact && lutDiffPct <= lutTolerancePct && lutDiffPct >= -lutTolerancePct;
+  }
+};
+FpgaModelCheck checkModel(const FpgaReport& report);
 
 // Machine-readable form of a report (the `analects fpga --json` output).
 std::string fpgaReportJson(const FpgaReport& report);

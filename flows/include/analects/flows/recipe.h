@@ -31,7 +31,8 @@ struct Recipe {
   // Simulation of the chosen design (when the RTL flow is available).
   std::vector<int64_t> simulateLayers;  // empty: none
   double simulateScale = 1.0;           // spatial down-scaling of simulated layers (0, 1]
-  std::string fpgaPart = "xc7z020";
+  std::string fpgaPart = "xc7z020";     // a name of fpgaParts()
+  bool fpgaSynthesize = true;           // run Yosys on the generated RTL (else cost model only)
   std::string output = "analects-out";
 
   static Recipe parseFile(const std::string& path);

@@ -178,8 +178,6 @@ class YosysJobs {
       if (done_ < fpga_.designs.size()) progress_.step("yosys: waiting for the last synthesis");
       thread_.join();
     }
-    for (const auto& d : fpga_.designs)
-      if (!d.error.empty()) fmt::print(stderr, "error: FPGA estimate of {}: {}\n", d.top, d.error);
   }
 
  private:
@@ -187,6 +185,7 @@ class YosysJobs {
     const size_t n = fpga_.designs.size();
     for (size_t i; (i = next_++) < n;) {
       FlowFpga::Design& d = fpga_.designs[i];
+      progress_.step(fmt::format("yosys {}/{}: synthesizing {}", i + 1, n, d.top));
       try {
         FpgaOptions o;
         o.placeAndRoute = true;
@@ -194,7 +193,7 @@ class YosysJobs {
         progress_.step(fmt::format("yosys {}/{}: {}", i + 1, n, yosysLine(d.report)));
       } catch (const std::exception& e) {
         d.error = e.what();
-        progress_.step(fmt::format("yosys {}/{}: {} failed", i + 1, n, d.top));
+        progress_.step(fmt::format("yosys {}/{}: {} failed: {}", i + 1, n, d.top, d.error));
       }
       ++done_;
     }

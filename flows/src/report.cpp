@@ -74,7 +74,10 @@ std::string fpgaSection(const FlowFpga& f) {
       h += fmt::format(
           "<tr><td class=l>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
           htmlEscape(row.resource), thousands(row.yosys),
-          row.model < 0 ? "-" : thousands(row.model), diff ? fmt::format("{:+.1f} %", *diff) : "-",
+          row.model < 0 ? "-" : thousands(row.model),
+          row.model == row.yosys ? "exact"
+          : diff                 ? fmt::format("{:+.1f} %", *diff)
+                                 : "-",
           row.capacity < 0 ? "-" : thousands(row.capacity),
           row.capacity > 0 ? fmt::format("{:.1f} %", row.utilizationPct()) : "-");
     }
@@ -94,7 +97,9 @@ std::string fpgaSection(const FlowFpga& f) {
     }
   }
 
-  // The cost model's total: every array (LP: the whole pipeline on one part).
+  // The cost model's total: every array (LP: the whole pipeline on one part). A synthesized
+  // LS accelerator's table above already holds it.
+  if (f.arrays == 1 && f.synthesized() > 0) return h;
   const FpgaResources& m = f.modelTotal;
   h += f.arrays == 1
            ? std::string("<h3>The accelerator (cost model)</h3>\n")

@@ -32,7 +32,7 @@ TEST(Recipe, AllKeys) {
       "name: t\nworkload: resnet18\nstyle: eyeriss\ndeployment: lp\nobjective: energy\n"
       "constraint: area\nbudget: 0.1\nalgorithms: [ga, exact]\nsamples: 50\nseed: 7\n"
       "dram: {bytes_per_cycle: 16, latency: 5}\nsimulate: {layers: [0, 2], scale: 0.25}\n"
-      "fpga: {part: xczu9eg}\noutput: out/t\n",
+      "fpga: {part: xczu9eg, synthesize: false}\noutput: out/t\n",
       "r.yaml", "");
   EXPECT_EQ(r.style, "eyeriss");
   EXPECT_EQ(r.budget, "0.1");
@@ -42,10 +42,23 @@ TEST(Recipe, AllKeys) {
   EXPECT_EQ(r.simulateLayers, (std::vector<int64_t>{0, 2}));
   EXPECT_DOUBLE_EQ(r.simulateScale, 0.25);
   EXPECT_EQ(r.fpgaPart, "xczu9eg");
+  EXPECT_FALSE(r.fpgaSynthesize);
+  EXPECT_TRUE(Recipe::parse("workload: resnet18\n", "r.yaml", "").fpgaSynthesize);  // default on
+  EXPECT_TRUE(quickstartRecipe().fpgaSynthesize);
+}
+
+TEST(Recipe, ShippedRecipesParse) {
+  for (const char* name : {"quickstart", "mobilenet_v2_edge_ls", "resnet50_lp"}) {
+    const Recipe r =
+        Recipe::parseFile(std::string(ANALECTS_SOURCE_DIR) + "/flows/recipes/" + name + ".yaml");
+    EXPECT_TRUE(r.fpgaSynthesize) << name;
+    EXPECT_LE(r.dramBytesPerCycle, 8) << name << ": the RTL's DRAM port is 64 bits";
+  }
 }
 
 TEST(Recipe, ErrorsNameKeyAndLine) {
-  expectRecipeError("workload: resnet18\nstlye: nvdla\n", {"r.yaml", "line 2", "unknown key 'stlye'"});
+  expectRecipeError("workload: resnet18\nstlye: nvdla\n",
+                    {"r.yaml", "line 2", "unknown key 'stlye'"});
   expectRecipeError("workload: resnet18\nsamples: many\n", {"line 2", "'samples'", "whole number"});
   expectRecipeError("workload: resnet18\nsamples: [1, 2]\n", {"line 2", "'samples'"});
   expectRecipeError("workload: resnet18\ndram: {speed: 3}\n", {"line 2", "dram.speed"});
@@ -55,4 +68,13 @@ TEST(Recipe, ErrorsNameKeyAndLine) {
   expectRecipeError("workload: [resnet18\n", {"line", "not valid YAML"});
   expectRecipeError("- a\n- b\n", {"mapping"});
   expectRecipeError("workload: resnet18\nalgorithms: []\n", {"line 2", "algorithms"});
+  expectRecipeError("workload: resnet18\nfpga: {part: xc7z020, synthesise: no}\n",
+                    {"line 2", "unknown key 'fpga.synthesise'", "synthesize"});
+  expectRecipeError("workload: resnet18\nfpga:\n  part: xc7z020\n  synthesize: maybe\n",
+                    {"line 4", "'fpga.synthesize'", "true or false", "maybe"});
+  expectRecipeError("workload: resnet18\nfpga: {synthesize: [1]}\n",
+                    {"line 2", "'fpga.synthesize'"});
+  expectRecipeError("workload: resnet18\nfpga: {part: xc7a35t}\n",
+                    {"line 2", "'fpga.part'", "xc7a35t", "xczu9eg"});
+  expectRecipeError("workload: resnet18\nfpga: xc7z020\n", {"line 2", "'fpga'", "mapping"});
 }

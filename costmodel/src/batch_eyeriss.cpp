@@ -1,22 +1,323 @@
-// Batched Eyeriss-style evaluation (batch.h). STUB: point by point.
+// Batched Eyeriss-style evaluation (batch.h): the scalar model's mapper and closed form, run
+// once per distinct (layer, array shape, buffer) with the buffer-independent work shared
+// across a group, then the energy / area / power / utilization formulas of eyeriss_cost.h over
+// all points at once as Eigen arrays. Points that fail validation (or use another style) take
+// the scalar path, which names the problem.
+#include <algorithm>
+#include <array>
+
+#include "analects/costmodel/eyeriss_schedule.h"
 #include "batch_internal.h"
+#include "eyeriss_cost.h"
+#include "eyeriss_planner.h"
 
 namespace analects {
 
-void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
-                          const LayerClasses&, const std::vector<EvalPoint>& points,
-                          const PointList& mine, CostBatch& out) {
-  for (uint32_t i : mine) out.set(i, model.evaluate(layers[points[i].layer], points[i].config));
+namespace {
+
+// What the closed-form arithmetic needs from one planned point.
+struct Planned {
+  uint32_t point;
+  int64_t macs, outputs, weights;
+  int64_t cycles, macCycles, fillDrainCycles, dramReadBytes, dramWriteBytes, bufferNeedBytes;
+  EyerissCounts counts;
+  int64_t outputBytes, pes, spadBits, bufferBytes;
+};
+
+Planned planned(uint32_t point, const Layer& layer, const ArrayConfig& c, const EyerissSchedule& s,
+                const EyerissTiming& t) {
+  Planned p;
+  p.point = point;
+  p.macs = layer.macs(), p.outputs = layer.outputElems(), p.weights = layer.weightElems();
+  p.cycles = t.cycles, p.macCycles = t.macCycles;
+  p.fillDrainCycles = t.passOverheadCycles + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+  p.dramReadBytes = t.dramReadBytes, p.dramWriteBytes = t.dramWriteBytes;
+  p.bufferNeedBytes = s.bufferNeedBytes;
+  p.counts = eyerissCounts(s);
+  p.outputBytes = s.outputBytes;
+  p.pes = c.rows * c.cols;
+  p.spadBits = 8 * c.filterSpad + 8 * c.ifmapSpad + 32 * c.psumSpad;
+  p.bufferBytes = c.bufferBytes;
+  return p;
 }
 
-void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers, const LayerClasses&,
-                      const std::vector<AllocPoint>& points, const HardwareParams& hw,
-                      const PointList& mine, CostBatch& out) {
+// EyerissModel::finish() for many points: gather the action counts into arrays, evaluate the
+// shared formulas once over all of them, scatter the results.
+void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out) {
+  const Eigen::Index m = Eigen::Index(p.size());
+  if (m == 0) return;
+  using Ints = CostBatch::Ints;
+  Ints cycles(m), compute(m), fillDrain(m);
+  Eigen::ArrayXd spadBits(m), bufferBytes(m);
+  EyerissActions<Eigen::ArrayXd> a;
+  for (Eigen::ArrayXd* x :
+       {&a.macs, &a.outputs, &a.weights, &a.psumRows, &a.streamPixels, &a.imageRows, &a.ifmapBlocks,
+        &a.channelRows, &a.setInRows, &a.setPes, &a.multicast, &a.imageStrips, &a.psumPasses,
+        &a.dramBytes, &a.outputBytes, &a.pes, &a.glbPjPerByte})
+    x->resize(m);
+  SramEnergyCache sram(tech);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const Planned& q = p[size_t(i)];
+    const EyerissCounts& n = q.counts;
+    cycles[i] = q.cycles, compute[i] = q.macCycles, fillDrain[i] = q.fillDrainCycles;
+    a.macs[i] = double(q.macs), a.outputs[i] = double(q.outputs), a.weights[i] = double(q.weights);
+    a.psumRows[i] = double(n.psumRows);
+    a.streamPixels[i] = double(n.streamPixels);
+    a.imageRows[i] = double(n.imageRows);
+    a.ifmapBlocks[i] = double(n.ifmapBlocks);
+    a.channelRows[i] = double(n.channelRows);
+    a.setInRows[i] = double(n.setInRows);
+    a.setPes[i] = double(n.setPes);
+    a.multicast[i] = double(n.multicast);
+    a.imageStrips[i] = double(n.imageStrips);
+    a.psumPasses[i] = double(n.psumPasses);
+    a.dramBytes[i] = double(q.dramReadBytes + q.dramWriteBytes);
+    a.outputBytes[i] = double(q.outputBytes);
+    a.pes[i] = double(q.pes);
+    a.glbPjPerByte[i] = sram(q.bufferBytes);
+    spadBits[i] = double(q.spadBits), bufferBytes[i] = double(q.bufferBytes);
+  }
+  a.cycles = cycles.cast<double>();
+
+  const Ints stall = cycles - compute - fillDrain;
+  const EnergyTerms<Eigen::ArrayXd> e = eyerissEnergy(tech, a);
+  const Eigen::ArrayXd power = powerMw<Eigen::ArrayXd>(tech, e.totalPj(), a.cycles);
+  const Eigen::ArrayXd util = utilization<Eigen::ArrayXd>(a.macs, a.pes, a.cycles);
+  const Eigen::ArrayXd area =
+      eyerissArea<Eigen::ArrayXd>(tech, a.pes, spadBits, bufferBytes).totalUm2();
+
+  for (Eigen::Index i = 0; i < m; ++i) {
+    const Planned& q = p[size_t(i)];
+    const Eigen::Index k = q.point;
+    out.feasible[q.point] = 1;
+    out.reason[q.point].clear();
+    out.cycles[k] = q.cycles, out.computeCycles[k] = q.macCycles;
+    out.fillDrainCycles[k] = q.fillDrainCycles, out.dmaStallCycles[k] = stall[i];
+    out.macs[k] = q.macs;
+    out.dramReadBytes[k] = q.dramReadBytes, out.dramWriteBytes[k] = q.dramWriteBytes;
+    out.bufferNeedBytes[k] = q.bufferNeedBytes;
+    out.utilization[k] = util[i];
+    out.macPj[k] = e.macPj[i], out.spadPj[k] = e.spadPj[i], out.bufferPj[k] = e.bufferPj[i];
+    out.dramPj[k] = e.dramPj[i], out.leakagePj[k] = e.leakagePj[i];
+    out.areaUm2[k] = area[i], out.powerMw[k] = power[i];
+  }
+}
+
+// Everything of an Eyeriss-style config the model reads, but the buffer size.
+std::array<int64_t, 9> shapeOf(const ArrayConfig& c) {
+  return {c.rows,
+          c.cols,
+          c.filterSpad,
+          c.ifmapSpad,
+          c.psumSpad,
+          c.dramBytesPerCycle,
+          c.dramLatencyCycles,
+          c.pipelineDepth,
+          c.outputBytes};
+}
+
+}  // namespace
+
+void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
+                          const LayerClasses& classes, const std::vector<EvalPoint>& points,
+                          const PointList& mine, CostBatch& out) {
+  // EyerissModel::evaluate()'s checks; the scalar path reports every failure (with the
+  // layer's own name where the reason has it).
+  std::vector<uint32_t> order;
+  order.reserve(mine.size());
   for (uint32_t i : mine) {
+    const EvalPoint& p = points[i];
+    const ArrayConfig& c = p.config;
+    bool ok = classes.classOf[p.layer] >= 0 && c.style == Style::Eyeriss && c.rows >= 1 &&
+              c.cols >= 1 && c.bufferBytes >= 1;
+    if (ok) {
+      try {
+        c.validate();
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (ok)
+      order.push_back(i);
+    else
+      out.set(i, model.evaluate(layers[p.layer], c));
+  }
+  auto key = [&](uint32_t i) {
+    return std::make_tuple(classes.classOf[points[i].layer], shapeOf(points[i].config),
+                           points[i].config.bufferBytes, i);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+
+  std::vector<Planned> done;
+  done.reserve(order.size());
+  EyerissPlanner planner;
+  for (size_t g = 0; g < order.size();) {
+    const int cls = classes.classOf[points[order[g]].layer];
+    const auto shape = shapeOf(points[order[g]].config);
+    size_t end = g + 1;
+    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
+           shapeOf(points[order[end]].config) == shape)
+      ++end;
+    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    planner.reset(layer, points[order[g]].config);
+    if (points[order[g]].config.bufferBytes != points[order[end - 1]].config.bufferBytes)
+      planner.enableMemo();
+    for (size_t k = g; k < end; ++k) {
+      const uint32_t i = order[k];
+      const ArrayConfig& c = points[i].config;
+      if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes &&
+          points[i].layer == points[order[k - 1]].layer) {
+        // The same point again: same result.
+        if (!done.empty() && done.back().point == order[k - 1]) {
+          done.push_back(done.back());
+          done.back().point = i;
+        } else {
+          out.set(i, out.at(order[k - 1]));
+        }
+        continue;
+      }
+      EyerissSchedule s;
+      EyerissTiming t;
+      if (planner.plan(c.bufferBytes, s, &t, nullptr))
+        done.push_back(planned(i, layer, c, s, t));
+      else
+        out.set(i, model.evaluate(layers[points[i].layer], c));  // its reason, its name
+    }
+    g = end;
+  }
+  finish(model.tech(), done, out);
+}
+
+void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
+                      const LayerClasses& classes, const std::vector<AllocPoint>& points,
+                      const HardwareParams& hw, const PointList& mine, CostBatch& out) {
+  // EyerissModel::configFor()'s design for an allocation, before the shape is chosen.
+  auto designFor = [&](const Allocation& alloc) {
+    ArrayConfig c;
+    c.style = Style::Eyeriss;
+    c.filterSpad = 224, c.ifmapSpad = 12, c.psumSpad = 24;  // the Eyeriss chip
+    c.bufferBytes = alloc.bufferBytes;
+    c.dramBytesPerCycle = hw.dramBytesPerCycle;
+    c.dramLatencyCycles = hw.dramLatencyCycles;
+    return c;
+  };
+  auto scalar = [&](uint32_t i) {
     const Layer& l = layers[points[i].layer];
     out.configs[i] = model.configFor(l, points[i].alloc, hw);
     out.set(i, model.evaluate(l, out.configs[i]));
+  };
+  // The scalar path takes invalid layers, empty allocations and designs that fail validation
+  // whatever their shape (buffer or DRAM port out of range): it reports why.
+  std::vector<uint32_t> order;
+  order.reserve(mine.size());
+  for (uint32_t i : mine) {
+    const AllocPoint& p = points[i];
+    bool ok = classes.classOf[p.layer] >= 0 && p.alloc.pes > 0 && p.alloc.bufferBytes > 0;
+    if (ok) {
+      ArrayConfig c = designFor(p.alloc);
+      c.rows = c.cols = 1;
+      try {
+        c.validate();
+      } catch (const std::exception&) {
+        ok = false;
+      }
+    }
+    if (ok)
+      order.push_back(i);
+    else
+      scalar(i);
   }
+  auto key = [&](uint32_t i) {
+    return std::make_tuple(classes.classOf[points[i].layer], points[i].alloc.pes,
+                           points[i].alloc.bufferBytes, i);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+
+  std::vector<Planned> done;
+  done.reserve(order.size());
+  struct Best {
+    int64_t cycles = -1, rows = 0;
+    EyerissSchedule s;
+    EyerissTiming t;
+  };
+  struct Candidate {
+    int64_t rows, lowerBound;
+    size_t planner;
+  };
+  std::vector<int64_t> buffers;
+  std::vector<Best> best;
+  std::vector<Candidate> candidates;
+  std::vector<EyerissPlanner> planners;
+  for (size_t g = 0; g < order.size();) {
+    const int cls = classes.classOf[points[order[g]].layer];
+    const int64_t pes = points[order[g]].alloc.pes;
+    size_t end = g + 1;
+    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
+           points[order[end]].alloc.pes == pes)
+      ++end;
+    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    buffers.clear();
+    for (size_t k = g; k < end; ++k)
+      if (buffers.empty() || buffers.back() != points[order[k]].alloc.bufferBytes)
+        buffers.push_back(points[order[k]].alloc.bufferBytes);
+    best.assign(buffers.size(), Best{});
+
+    // configFor(): every exact factorization rows x cols = PEs; the fewest cycles win, the
+    // fewest rows among equals (the scalar loop keeps the first strictly faster one). Shapes
+    // are tried in order of a lower bound on their cycles; a shape whose bound is above a
+    // buffer's best so far cannot win there and is not planned.
+    ArrayConfig design = designFor(points[order[g]].alloc);
+    candidates.clear();
+    size_t used = 0;  // planners are reused across groups (their memory too)
+    for (int64_t r = 1; r <= 1024 && r <= pes; ++r) {
+      if (pes % r != 0 || pes / r > 1024) continue;
+      design.rows = r, design.cols = pes / r;
+      if (used == planners.size()) planners.emplace_back();
+      planners[used].reset(layer, design);
+      const int64_t bound = planners[used].cyclesLowerBound();
+      if (bound >= 0) candidates.push_back({r, bound, used++});  // else it never plans
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+      return std::make_pair(a.lowerBound, a.rows) < std::make_pair(b.lowerBound, b.rows);
+    });
+    auto beaten = [](const Best& b, const Candidate& cand) {
+      return b.cycles >= 0 &&
+             (cand.lowerBound > b.cycles || (cand.lowerBound == b.cycles && cand.rows > b.rows));
+    };
+    for (const Candidate& cand : candidates) {
+      // Candidates come in (bound, rows) order: once every buffer is decided, all later are.
+      if (std::all_of(best.begin(), best.end(), [&](const Best& b) { return beaten(b, cand); }))
+        break;
+      EyerissPlanner& planner = planners[cand.planner];
+      if (buffers.size() > 1) planner.enableMemo();
+      for (size_t b = 0; b < buffers.size(); ++b) {
+        if (beaten(best[b], cand)) continue;
+        EyerissSchedule s;
+        EyerissTiming t;
+        if (!planner.plan(buffers[b], s, &t, nullptr)) continue;
+        Best& x = best[b];
+        if (x.cycles < 0 || t.cycles < x.cycles || (t.cycles == x.cycles && cand.rows < x.rows)) {
+          x.cycles = t.cycles, x.rows = cand.rows;
+          x.s = s, x.t = t;
+        }
+      }
+    }
+    size_t b = 0;
+    for (size_t k = g; k < end; ++k) {
+      const uint32_t i = order[k];
+      while (buffers[b] != points[i].alloc.bufferBytes) ++b;
+      if (best[b].cycles < 0) {  // no shape plans: the scalar path reports the first shape
+        scalar(i);
+        continue;
+      }
+      design.bufferBytes = buffers[b];
+      design.rows = best[b].rows, design.cols = pes / best[b].rows;
+      out.configs[i] = design;
+      done.push_back(planned(i, layer, design, best[b].s, best[b].t));
+    }
+    g = end;
+  }
+  finish(model.tech(), done, out);
 }
 
 }  // namespace analects

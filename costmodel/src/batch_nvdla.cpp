@@ -147,6 +147,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
 
   std::vector<Planned> done;
   done.reserve(order.size());
+  NvdlaPlanner planner;
   for (size_t g = 0; g < order.size();) {
     const int cls = classes.classOf[points[order[g]].layer];
     const auto shape = shapeOf(points[order[g]].config);
@@ -156,7 +157,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       ++end;
     const Layer& layer = layers[classes.representative[size_t(cls)]];
     const int64_t macs = layer.macs();
-    NvdlaPlanner planner(layer, points[order[g]].config);
+    planner.reset(layer, points[order[g]].config);
     if (points[order[g]].config.bufferBytes != points[order[end - 1]].config.bufferBytes)
       planner.enableMemo();
     for (size_t k = g; k < end; ++k) {
@@ -267,12 +268,14 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     // a buffer's best so far cannot win there and is not planned.
     ArrayConfig design = designFor(points[order[g]].alloc);
     candidates.clear();
-    planners.clear();
+    size_t used = 0;  // planners are reused across groups (their memo memory too)
     for (int64_t c = 1; c <= pes && c <= 1024; ++c) {
       if (pes % c != 0 || pes / c > 1024) continue;
       design.atomK = pes / c, design.atomC = c;
-      planners.emplace_back(layer, design);
-      candidates.push_back({c, nvdlaCyclesLowerBound(planners.back().base()), planners.size() - 1});
+      if (used == planners.size()) planners.emplace_back();
+      planners[used].reset(layer, design);
+      candidates.push_back({c, nvdlaCyclesLowerBound(planners[used].base()), used});
+      ++used;
     }
     std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
       return std::make_pair(a.lowerBound, a.atomC) < std::make_pair(b.lowerBound, b.atomC);

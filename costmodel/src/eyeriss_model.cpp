@@ -9,6 +9,8 @@
 
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/eyeriss_schedule.h"
+#include "eyeriss_cost.h"
+#include "eyeriss_planner.h"
 
 namespace analects {
 
@@ -141,35 +143,41 @@ struct TilingCandidate {
 
 }  // namespace
 
-bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule& s,
-                 std::string* reason) {
-  auto fail = [&](std::string why) {
-    if (reason) *reason = std::move(why);
-    return false;
-  };
+void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
+  layer_ = &layer;
+  memo_ = false;
+  timings_.clear();
+  tilings_.clear();
+  failure_ = 0;
+  reason_.clear();
+  EyerissSchedule& s = base_;
   s = EyerissSchedule{};
   s.rows = config.rows, s.cols = config.cols;
   s.filterSpad = config.filterSpad, s.ifmapSpad = config.ifmapSpad, s.psumSpad = config.psumSpad;
-  s.bufferBytes = config.bufferBytes;
   s.dramBytesPerCycle = config.dramBytesPerCycle, s.dramLatency = config.dramLatencyCycles;
   s.pipelineDepth = config.pipelineDepth, s.outputBytes = config.outputBytes;
-  if (s.rows < 1 || s.cols < 1) return fail("no PEs allocated (the array has 0 rows or columns)");
-  if (s.bufferBytes < 1) return fail("no global buffer allocated");
+  auto fail = [&](int kind, std::string why) {
+    failure_ = kind;
+    reason_ = std::move(why);
+  };
+  if (s.rows < 1 || s.cols < 1)
+    return fail(1, "no PEs allocated (the array has 0 rows or columns)");
   // Keeps every product below 2^63: nothing real comes near these sizes.
   constexpr int64_t kMaxTensor = int64_t(1) << 36;
   if (layer.inputElems() > kMaxTensor || layer.weightElems() > kMaxTensor ||
       layer.outputElems() > kMaxTensor || layer.macs() > (int64_t(1) << 46))
-    return fail(fmt::format("layer '{}' is too large for the model (tensors over 2^36 elements)",
-                            layer.name));
+    return fail(2, fmt::format("layer '{}' is too large for the model (tensors over 2^36 elements)",
+                               layer.name));
   viewLayer(layer, s);
 
   // [Scratchpads] one channel of one kernel needs S filter weights and an S-pixel window.
   if (s.S > s.ifmapSpad)
-    return fail(fmt::format("filter width S = {} does not fit the ifmap scratchpad ({} entries)",
-                            s.S, s.ifmapSpad));
+    return fail(2, fmt::format("filter width S = {} does not fit the ifmap scratchpad ({} entries)",
+                               s.S, s.ifmapSpad));
   if (s.S > s.filterSpad)
-    return fail(fmt::format("filter width S = {} does not fit the filter scratchpad ({} entries)",
-                            s.S, s.filterSpad));
+    return fail(
+        2, fmt::format("filter width S = {} does not fit the filter scratchpad ({} entries)", s.S,
+                       s.filterSpad));
 
   // [PE mapping] fold R into rFolds of h rows, E into strips of w rows; replicate.
   s.rFolds = ceilDiv(s.R, s.rows);
@@ -180,41 +188,95 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   // One full pass group of the layer (every slot busy, widest blocks the spads allow), for the
   // tie rules below: kernels per PE, channels per PE, stacks a tile of all rows can fill with
   // strips alone.
-  const int64_t qWide = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, s.groupChannels});
-  const int64_t pWide = std::min({s.psumSpad, s.filterSpad / (qWide * s.S), s.groupKernels});
-  const int64_t slotsPerStrip =
-      std::max<int64_t>(1, s.hSlots * s.vSlots / ceilDiv(s.P, s.stripRows));
+  qWide_ = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, s.groupChannels});
+  pWide_ = std::min({s.psumSpad, s.filterSpad / (qWide_ * s.S), s.groupKernels});
+  slotsPerStrip_ = std::max<int64_t>(1, s.hSlots * s.vSlots / ceilDiv(s.P, s.stripRows));
+
+  const int64_t N = s.images, G = s.groups;
+  const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
+  weightBytes_ = __int128(G) * Kg * Cg * s.R * s.S;
+  outBytes_ = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
+  // Lower bound of any tiling: weights, used input rows and outputs moved once.
+  s.tileRows = s.P, s.rowTiles = 1;
+  leastTraffic_ = weightBytes_ + __int128(N) * s.inRowsTotal() * s.W * C + outBytes_;
+
+  // The row tilings the mapper ranks, in its order. Whole strips: 1, 2, 3, 4, 6, 8, ... row
+  // tiles; then sub-strip tiles down to one row (repeats of the previous height skipped).
+  const int64_t strips = ceilDiv(s.P, layerStrip);
+  auto tryRows = [&](int64_t rows) {
+    if (tilings_.empty() || tilings_.back().rows != rows) tilings_.push_back(RowTiling{rows});
+  };
+  forEachGeometric(strips,
+                   [&](int64_t m) { tryRows(std::min(s.P, layerStrip * ceilDiv(strips, m))); });
+  forEachGeometric(layerStrip, [&](int64_t d) {
+    if (d > 1) tryRows(ceilDiv(layerStrip, d));
+  });
+}
+
+EyerissPlanner::EyerissPlanner(const Layer& layer, const ArrayConfig& config) {
+  reset(layer, config);
+}
+
+void EyerissPlanner::ready(RowTiling& t, int stage) {
+  if (t.stage >= stage) return;
+  EyerissSchedule s = base_;
+  s.tileRows = t.rows, s.rowTiles = ceilDiv(s.P, t.rows);
+  if (t.stage < 1) {
+    t.rowTiles = s.rowTiles;
+    t.ifmapOnce = __int128(s.images) * s.inRowsTotal() * s.W * (s.groups * s.groupChannels);
+    t.stage = 1;
+  }
+  if (stage >= 2) {
+    const int64_t G = s.groups, Cg = s.groupChannels, Kg = s.groupKernels;
+    t.inRows = s.inRowsMax(t.rows);
+    t.outPerKernel = t.rows * s.Q * (4 + 2 * s.outputBytes);
+    t.need[0] = needBytes(s, 1, Kg, Cg, t.rows, {G, 1, t.rowTiles, 1});
+    t.need[1] = Cg < 2 ? 0 : needBytes(s, 1, Kg, 1, t.rows, {G, 1, t.rowTiles, Cg});
+    t.classes = s.rowTileClasses();
+    t.stage = 2;
+  }
+}
+
+bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming* timing,
+                          std::string* reason) {
+  auto fail = [&](std::string why) {
+    if (reason) *reason = std::move(why);
+    return false;
+  };
+  if (failure_ == 1) return fail(reason_);
+  if (bufferBytes < 1) return fail("no global buffer allocated");
+  if (failure_ != 0) return fail(reason_);
+  const Layer& layer = *layer_;
+  s = base_;
+  s.bufferBytes = bufferBytes;
 
   // [Mapper] least DRAM traffic over row tilings x {whole channels, channel tiles}, each with
   // the fewest kernel tiles that fit. The candidates do not depend on the buffer size (only
   // which fit does), so a larger buffer never raises traffic; nothing depends on the DRAM
   // port, so more bandwidth is never slower.
-  const int64_t B = s.bufferBytes, N = s.images, G = s.groups;
-  const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
-  const __int128 weightBytes = __int128(G) * Kg * Cg * s.R * s.S;
-  const __int128 outBytes = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
+  const int64_t B = bufferBytes, N = s.images, G = s.groups;
+  const int64_t Cg = s.groupChannels, Kg = s.groupKernels;
+  const __int128 weightBytes = weightBytes_, outBytes = outBytes_;
   TilingCandidate best;
   bool paddingRejected = false;
-  // Lower bound of any tiling: weights, used input rows and outputs moved once.
-  s.tileRows = s.P, s.rowTiles = 1;
-  const __int128 leastTraffic = weightBytes + __int128(N) * s.inRowsTotal() * s.W * C + outBytes;
-  auto consider = [&](int64_t rows) {
-    if (best.found && best.traffic <= leastTraffic) return;
-    s.tileRows = rows, s.rowTiles = ceilDiv(s.P, rows);
-    const int64_t etN = s.rowTiles;
-    const __int128 ifmapOnce = __int128(N) * s.inRowsTotal() * s.W * C;
+  for (RowTiling& tiling : tilings_) {
+    if (best.found && best.traffic <= leastTraffic_) break;
+    ready(tiling, 1);
+    const int64_t rows = tiling.rows, etN = tiling.rowTiles;
+    const __int128 ifmapOnce = tiling.ifmapOnce;
     // This tiling moves at least weights + ifmapOnce + outputs: skip it if that cannot win.
-    if (best.found && weightBytes + ifmapOnce + outBytes >= best.traffic) return;
-    const int64_t inRows = s.inRowsMax(rows);
+    if (best.found && weightBytes + ifmapOnce + outBytes >= best.traffic) continue;
+    ready(tiling, 2);
+    const int64_t inRows = tiling.inRows;
     // With two or more kernel tiles every region but a resident ifmap is refilled, so
     // need(Kt) = ifmapCopies * Ct * inRows * W + Kt * (2 * Ct * R * S + rows * Q * (4 + 2 * ob)).
-    const int64_t outPerKernel = rows * s.Q * (4 + 2 * s.outputBytes);
+    const int64_t outPerKernel = tiling.outPerKernel;
     for (bool channelTiled : {false, true}) {
       if (channelTiled && Cg < 2) continue;
       const int64_t Ct = channelTiled ? 1 : Cg;  // the smallest channel tile needs least
       const bool resident = !channelTiled && etN == 1 && N == 1;
       int64_t ktN = 1;
-      if (needBytes(s, 1, Kg, Ct, rows, {G, 1, etN, channelTiled ? Cg : 1}) > B) {
+      if (tiling.need[channelTiled] > B) {
         const int64_t base = (resident && G == 1 ? 1 : 2) * Ct * inRows * s.W;
         const int64_t perKernel = 2 * Ct * s.R * s.S + outPerKernel;
         if (Kg < 2 || B < base + perKernel) continue;
@@ -223,25 +285,13 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
       const __int128 traffic =
           weightBytes * (channelTiled ? N * etN : 1) + ifmapOnce * (resident ? 1 : ktN) + outBytes;
       if (best.found && traffic >= best.traffic) continue;
-      if (s.rowTileClasses() > 64) {  // bounded closed form (absurd padding only)
+      if (tiling.classes > 64) {  // bounded closed form (absurd padding only)
         paddingRejected = true;
-        return;
+        break;  // the next row tiling
       }
       best = {true, channelTiled, rows, ktN, traffic};
     }
-  };
-  // Whole strips: 1, 2, 3, 4, 6, 8, ... row tiles; then sub-strip tiles down to one row.
-  const int64_t strips = ceilDiv(s.P, layerStrip);
-  int64_t lastRows = -1;
-  auto tryRows = [&](int64_t rows) {
-    if (rows != lastRows) consider(rows);
-    lastRows = rows;
-  };
-  forEachGeometric(strips,
-                   [&](int64_t m) { tryRows(std::min(s.P, layerStrip * ceilDiv(strips, m))); });
-  forEachGeometric(layerStrip, [&](int64_t d) {
-    if (d > 1) tryRows(ceilDiv(layerStrip, d));
-  });
+  }
   if (!best.found && paddingRejected)
     return fail(
         fmt::format("layer '{}': padding {} spans too many row tiles that fit a {}-byte "
@@ -255,6 +305,7 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
 
   // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, no finer than one
   // full pass group per tile, and only while the tiling still fits.
+  const int64_t qWide = qWide_, pWide = pWide_, slotsPerStrip = slotsPerStrip_;
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
   auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
   int64_t gT = 1, Kt = ceilDiv(Kg, best.kernelTiles), Ct = Cg;
@@ -299,7 +350,46 @@ bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule&
   setStrips(s, rows);
   const PeMapping pe = choosePe(s, gT, Kt, Ct, rows);
   s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
+  if (timing) timed(s, *timing);
   return true;
+}
+
+int64_t EyerissPlanner::cyclesLowerBound() const {
+  // cycles = load_0 + sum_i max(work_i, load_{i+1}, store_{i-1}) + store_last + L + depth
+  // >= (L + 1) + sum_i work_i + 1 + L + depth. Every MAC of the layer runs on one PE in one pass
+  // and a PE does at most a pass's MAC cycles of them, with at most setRows * vSlots rows x
+  // cols PEs active: MAC cycles >= macs / (setRows * vSlots * cols), a multiple of Q (each
+  // pass's are), and spad loads add a Q-th of them.
+  if (failure_ != 0) return -1;
+  const EyerissSchedule& s = base_;
+  const int64_t macs =
+      s.images * s.groups * s.groupKernels * s.groupChannels * s.P * s.Q * s.R * s.S;
+  const int64_t macCycles = s.Q * ceilDiv(ceilDiv(macs, s.setRows * s.vSlots * s.cols), s.Q);
+  return (s.dramLatency + 1) + macCycles + macCycles / s.Q + 1 + s.dramLatency + s.pipelineDepth;
+}
+
+void EyerissPlanner::timed(const EyerissSchedule& s, EyerissTiming& timing) {
+  if (!memo_) {
+    timing = eyerissTiming(s);
+    return;
+  }
+  // Within one planner only the tiles and the PE mapping vary.
+  const int64_t key[10] = {s.tileGroups, s.tileKernels,  s.tileChannels,  s.tileRows, s.stripRows,
+                           s.hSlots,     s.kernelsPerPe, s.channelsPerPe, s.chain,    s.stacks};
+  for (const Timed& t : timings_)
+    if (std::equal(key, key + 10, t.key)) {
+      timing = t.timing;
+      return;
+    }
+  timing = eyerissTiming(s);
+  timings_.push_back(Timed{});
+  std::copy(key, key + 10, timings_.back().key);
+  timings_.back().timing = timing;
+}
+
+bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule& s,
+                 std::string* reason) {
+  return EyerissPlanner(layer, config).plan(config.bufferBytes, s, nullptr, reason);
 }
 
 namespace {
@@ -331,8 +421,9 @@ class EyerissModel final : public CostModel {
     }
     cost.macs = layer.macs();
     EyerissSchedule s;
-    if (!planEyeriss(layer, config, s, &cost.reason)) return cost;
-    return finish(layer, config, s, eyerissTiming(s));
+    EyerissTiming t;
+    if (!EyerissPlanner(layer, config).plan(config.bufferBytes, s, &t, &cost.reason)) return cost;
+    return finish(layer, config, s, t);
   }
 
   // Every exact factorization rows x cols = PEs; the fastest for this layer wins.
@@ -359,8 +450,9 @@ class EyerissModel final : public CostModel {
       cand.rows = r, cand.cols = alloc.pes / r;
       if (!haveShape) best.rows = cand.rows, best.cols = cand.cols, haveShape = true;
       EyerissSchedule s;
-      if (!planEyeriss(layer, cand, s, nullptr)) continue;
-      const int64_t cycles = eyerissTiming(s).cycles;
+      EyerissTiming t;
+      if (!EyerissPlanner(layer, cand).plan(cand.bufferBytes, s, &t, nullptr)) continue;
+      const int64_t cycles = t.cycles;
       if (bestCycles < 0 || cycles < bestCycles) {
         bestCycles = cycles;
         best = cand;
@@ -372,13 +464,13 @@ class EyerissModel final : public CostModel {
   // [Area] PEs (MAC, psum adder, scratchpads as flip-flops) + GLB SRAM + control.
   std::vector<std::pair<std::string, double>> areaBreakdownUm2(
       const ArrayConfig& c) const override {
-    const TechTable& t = tech_;
-    const double pes = double(c.rows * c.cols);
-    const double spadBits = double(8 * c.filterSpad + 8 * c.ifmapSpad + 32 * c.psumSpad);
-    return {{"PE MACs", pes * (t.mac8AreaUm2 + t.add32AreaUm2)},
-            {"PE scratchpads", pes * spadBits * t.regAreaUm2PerBit},
-            {"global buffer", double(c.bufferBytes) * 8 * t.sramAreaUm2PerBit},
-            {"control", t.controlAreaUm2}};
+    const EyerissArea<double> a = eyerissArea(
+        tech_, double(c.rows * c.cols),
+        double(8 * c.filterSpad + 8 * c.ifmapSpad + 32 * c.psumSpad), double(c.bufferBytes));
+    return {{"PE MACs", a.peMacsUm2},
+            {"PE scratchpads", a.peSpadsUm2},
+            {"global buffer", a.glbUm2},
+            {"control", a.controlUm2}};
   }
 
   // [FPGA] first cut, to be calibrated against Yosys on generated designs.
@@ -411,50 +503,35 @@ class EyerissModel final : public CostModel {
     cost.dramWriteBytes = t.dramWriteBytes;
     cost.bufferNeedBytes = s.bufferNeedBytes;
     const int64_t pes = c.rows * c.cols;
-    cost.utilization = double(cost.macs) / (double(pes) * double(t.cycles));
+    cost.utilization = utilization(double(cost.macs), double(pes), double(t.cycles));
 
-    // [Energy] action counts. Per-group block counts summed over the tiles of each loop.
-    const int64_t p = s.kernelsPerPe, q = s.channelsPerPe;
-    auto sumTiles = [](int64_t tiles, int64_t full, int64_t last, auto f) {
-      return (tiles - 1) * f(full) + f(last);
-    };
-    const int64_t kernelBlocks =
-        sumTiles(s.kernelTiles, s.tileKernels, s.kernelsAt(s.kernelTiles - 1),
-                 [&](int64_t k) { return ceilDiv(k, p); });
-    const int64_t channelBlocks =
-        sumTiles(s.channelTiles, s.tileChannels, s.channelsAt(s.channelTiles - 1),
-                 [&](int64_t ch) { return ceilDiv(ch, q); });
-    const int64_t channelGroups =
-        sumTiles(s.channelTiles, s.tileChannels, s.channelsAt(s.channelTiles - 1),
-                 [&](int64_t ch) { return ceilDiv(ceilDiv(ch, q), s.chain); });
-    const int64_t strips = sumTiles(s.rowTiles, s.tileRows, s.outRowsAt(s.rowTiles - 1),
-                                    [&](int64_t r) { return ceilDiv(r, s.stripRows); });
-    const double macs = double(cost.macs);
-    const double outputs = double(layer.outputElems()), weights = double(layer.weightElems());
-    const double psumEmits = outputs * double(s.R * channelBlocks);
-    const double streamPixels = double((s.Q - 1) * s.strideW + s.effS());
-    const double filterSpadWrites = weights * double(s.images * s.P);
-    const double ifmapSpadWrites = double(s.images * s.groups * kernelBlocks) *
-                                   double(s.groupChannels * s.R * s.P) * streamPixels;
-    const double spadBytes = macs * 10 + filterSpadWrites + ifmapSpadWrites + psumEmits * 4;
-    const double setInRows =
-        double((s.stripRows - 1) * s.strideH + (s.setRows - 1) * s.dilationH + 1);
-    const double multicast =
-        double(std::max<int64_t>(1, std::min(s.stacks, ceilDiv(s.tileKernels, p))));
-    const double ifmapGlbReads =
-        ifmapSpadWrites * setInRows / double(s.setRows * s.stripRows) / multicast;
-    const double filterGlbReads = weights * double(s.images * strips);
-    const double psumGlbBytes = outputs * 4 * double(2 * channelGroups * s.rFolds - 1);
-    const double glbBytes = double(t.dramReadBytes + t.dramWriteBytes) + filterGlbReads +
-                            ifmapGlbReads + psumGlbBytes + outputs * double(s.outputBytes);
-    cost.energy.macPj = macs * tech.mac8Pj + psumEmits * tech.add32Pj;
-    cost.energy.spadPj = spadBytes * tech.regAccessPj;
-    cost.energy.bufferPj = glbBytes * tech.sramPjPerByte(double(c.bufferBytes));
-    cost.energy.dramPj = double(t.dramReadBytes + t.dramWriteBytes) * tech.dramPjPerByte;
-    cost.energy.leakagePj = tech.leakageFraction * double(pes) * tech.mac8Pj * double(t.cycles);
+    // [Energy] action counts (formulas shared with the batched path: eyeriss_cost.h).
+    const EyerissCounts n = eyerissCounts(s);
+    EyerissActions<double> a;
+    a.macs = double(cost.macs);
+    a.outputs = double(layer.outputElems()), a.weights = double(layer.weightElems());
+    a.psumRows = double(n.psumRows);
+    a.streamPixels = double(n.streamPixels);
+    a.imageRows = double(n.imageRows);
+    a.ifmapBlocks = double(n.ifmapBlocks);
+    a.channelRows = double(n.channelRows);
+    a.setInRows = double(n.setInRows);
+    a.setPes = double(n.setPes);
+    a.multicast = double(n.multicast);
+    a.imageStrips = double(n.imageStrips);
+    a.psumPasses = double(n.psumPasses);
+    a.dramBytes = double(t.dramReadBytes + t.dramWriteBytes);
+    a.outputBytes = double(s.outputBytes);
+    a.pes = double(pes), a.cycles = double(t.cycles);
+    a.glbPjPerByte = tech.sramPjPerByte(double(c.bufferBytes));
+    const EnergyTerms<double> e = eyerissEnergy(tech, a);
+    cost.energy.macPj = e.macPj;
+    cost.energy.spadPj = e.spadPj;
+    cost.energy.bufferPj = e.bufferPj;
+    cost.energy.dramPj = e.dramPj;
+    cost.energy.leakagePj = e.leakagePj;
     cost.areaUm2 = areaUm2(c);
-    const double microseconds = double(t.cycles) / tech.clockMhz;
-    cost.powerMw = cost.energyPj() / microseconds / 1000.0;  // pJ/us = uW
+    cost.powerMw = powerMw(tech, cost.energyPj(), a.cycles);
     return cost;
   }
 };

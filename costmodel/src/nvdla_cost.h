@@ -1,7 +1,5 @@
-// Internal: the NVDLA-style energy, area and power formulas (costmodel/README.md, "Energy",
-// "Area", "Power"), written once for two evaluation strategies: Real = double (the scalar
-// model, one point) and Real = Eigen::ArrayXd (the batched path, one entry per point). Both
-// evaluate the same expression tree in the same order, so the results are bit-identical.
+// Internal: the NVDLA-style energy and area formulas (costmodel/README.md, "Energy", "Area"),
+// written once for the scalar model and the batched path (cost_terms.h).
 #pragma once
 
 #include <array>
@@ -9,6 +7,7 @@
 
 #include "analects/costmodel/array_config.h"
 #include "analects/costmodel/tech.h"
+#include "cost_terms.h"
 
 namespace analects {
 
@@ -32,13 +31,6 @@ struct NvdlaActions {
   Real dramBytes;      // double(t.dramReadBytes + t.dramWriteBytes)
   Real accPjPerByte;   // tech.sramPjPerByte(double(nvdlaAccumulatorBytes(c)))
   Real cbufPjPerByte;  // tech.sramPjPerByte(double(c.bufferBytes))
-};
-
-template <typename Real>
-struct EnergyTerms {
-  Real macPj, spadPj, bufferPj, dramPj, leakagePj;
-  // EnergyBreakdown::totalPj()'s order.
-  Real totalPj() const { return macPj + spadPj + bufferPj + dramPj + leakagePj; }
 };
 
 template <typename Real>
@@ -74,18 +66,6 @@ NvdlaArea<Real> nvdlaArea(const TechTable& t, const Real& pes, const Real& atomK
   return {pes * t.mac8AreaUm2 + atomK * (atomCMinus1 * 0.5 + 1.0) * t.add32AreaUm2,
           bufferBytes * 8.0 * t.sramAreaUm2PerBit, accumulatorBytes * 8.0 * t.sramAreaUm2PerBit,
           t.controlAreaUm2};
-}
-
-// Average power over the run, mW (pJ/us = uW).
-template <typename Real>
-Real powerMw(const TechTable& tech, const Real& energyPj, const Real& cycles) {
-  return energyPj / (cycles / tech.clockMhz) / 1000.0;
-}
-
-// Utilization: macs / (pes * cycles).
-template <typename Real>
-Real utilization(const Real& macs, const Real& pes, const Real& cycles) {
-  return macs / (pes * cycles);
 }
 
 }  // namespace analects

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "analects/costmodel/array_config.h"
 #include "analects/costmodel/layer.h"
@@ -21,19 +22,27 @@ class NvdlaPlanner {
  public:
   // config supplies the array shape, datapath and DRAM port; config.bufferBytes is not used.
   NvdlaPlanner(const Layer& layer, const ArrayConfig& config);
+  NvdlaPlanner() = default;
+  // Re-targets the planner (memo off), keeping its memory for the next enableMemo().
+  void reset(const Layer& layer, const ArrayConfig& config);
 
   // planNvdla for a buffer of bufferBytes; `timing` receives the chosen schedule's timing
   // (nvdlaTiming(out)), which the mapper computes anyway to rank tilings.
   bool plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing, std::string* reason);
 
-  // Remember traffic and cycles per tiling across plan() calls (a tiling's timing does not
-  // depend on the buffer size). Off by default: a single plan() rarely meets a tiling twice.
-  void enableMemo() { memo_ = true; }
+  // Remember, across plan() calls, the buffer need of every probed tiling and the traffic and
+  // cycles of every ranked one (neither depends on the buffer size). Off by default: a single
+  // plan() rarely meets a tiling twice.
+  void enableMemo();
 
   // Layer view and blocking (every field but the tiling).
   const NvdlaSchedule& base() const { return base_; }
 
  private:
+  static constexpr int kVariants = 5;  // whole-row (order, residency) variants
+  static constexpr int64_t kMaxNeedMemo = 1 << 16;
+  // bufferNeed(s) for the probe `value` of bisection `segment` (memoized when enabled).
+  int64_t need(size_t segment, int64_t value, const NvdlaSchedule& s);
   // Traffic (always) and cycles (-1 until needed) of a tiling.
   NvdlaTiming timed(const NvdlaSchedule& s, bool needCycles);
   int64_t cyclesOf(const NvdlaSchedule& s);
@@ -61,6 +70,13 @@ class NvdlaPlanner {
   int64_t maxRowsByAcc_ = 0;  // whole-row tilings need a full output row in the accumulator
   int64_t compulsory_ = 0;    // DRAM read bytes when every byte moves once
   bool memo_ = false;
+  struct NeedSlot {
+    int64_t need = 0;
+    uint64_t generation = 0;  // not probed unless equal to generation_
+  };
+  std::vector<int64_t> needSegment_;  // offset of each bisection's slots in needMemo_
+  std::vector<NeedSlot> needMemo_;
+  uint64_t generation_ = 0;
   std::unordered_map<TilingKey, NvdlaTiming, TilingHash> timings_;
 };
 

@@ -154,8 +154,6 @@ void layerView(const Layer& l, const ArrayConfig& c, NvdlaSchedule& s) {
   s.channelTiles = 1;
 }
 
-int64_t bufferNeedInputPart(const NvdlaSchedule& s);
-
 int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
   const int64_t blocks = s.superGroups * s.images;
   if (s.inputResident) return s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1);
@@ -173,17 +171,26 @@ int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
   return maxRows * maxCols * s.channelTile * s.atomC * (loads > 1 ? 2 : 1);
 }
 
-int64_t bufferNeed(const NvdlaSchedule& s) {
+int64_t bufferNeedWeightPart(const NvdlaSchedule& s) {
   const int64_t tile = s.atomK * s.R * s.S * s.channelTile * s.atomC;
-  int64_t weights = s.weightsResident
-                        ? s.kernelGroups * s.weightGroupBytes * (s.superGroups > 1 ? 2 : 1)
-                        : tile * (s.kernelGroups * s.channelTiles * s.superGroups > 1 ? 2 : 1);
-  return bufferNeedInputPart(s) + weights;
+  return s.weightsResident ? s.kernelGroups * s.weightGroupBytes * (s.superGroups > 1 ? 2 : 1)
+                           : tile * (s.kernelGroups * s.channelTiles * s.superGroups > 1 ? 2 : 1);
+}
+
+int64_t bufferNeed(const NvdlaSchedule& s) {
+  return bufferNeedInputPart(s) + bufferNeedWeightPart(s);
 }
 
 }  // namespace
 
 NvdlaPlanner::NvdlaPlanner(const Layer& layer, const ArrayConfig& config) {
+  reset(layer, config);
+}
+
+void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config) {
+  memo_ = false;
+  needSegment_.clear();
+  base_ = NvdlaSchedule{};
   layerView(layer, config, base_);
   accDepthPixels_ = config.accDepthPixels;
   maxRowsByAcc_ = std::min(base_.P, config.accDepthPixels / base_.Q);
@@ -197,6 +204,42 @@ NvdlaPlanner::TilingKey NvdlaPlanner::keyOf(const NvdlaSchedule& s) {
   return {s.bandRows, s.colTile, s.channelTile,
           int(s.order == NvdlaOrder::KgOuter) | int(s.weightsResident) << 1 |
               int(s.inputResident) << 2};
+}
+
+void NvdlaPlanner::enableMemo() {
+  memo_ = true;
+  // Need memo: one lazily filled slot per probed value of each bisection: whole-row variant v
+  // (rows), and per channel tile of the small-buffer search (columns, then rows). Skipped for
+  // huge ranges (long GEMMs), where probes rarely meet.
+  timings_.clear();
+  needSegment_.clear();
+  int64_t size = 0;
+  auto segment = [&](int64_t values) {
+    needSegment_.push_back(size);
+    size += values + 1;
+  };
+  for (int v = 0; v < kVariants; ++v) segment(std::max<int64_t>(maxRowsByAcc_, 0));
+  const int64_t maxCols = std::min(base_.Q, accDepthPixels_);
+  const int64_t maxRows = std::min(base_.P, accDepthPixels_ / base_.Q);
+  for (int64_t cbT = base_.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
+    segment(maxCols);
+    segment(maxRows);
+    if (cbT == 1) break;
+  }
+  if (size > kMaxNeedMemo) {
+    needSegment_.clear();
+    return;
+  }
+  // Slots of an earlier generation (an earlier reset()) count as not probed: no clearing.
+  if (needMemo_.size() < size_t(size)) needMemo_.resize(size_t(size));
+  ++generation_;
+}
+
+int64_t NvdlaPlanner::need(size_t segment, int64_t value, const NvdlaSchedule& s) {
+  if (segment >= needSegment_.size()) return bufferNeed(s);
+  NeedSlot& slot = needMemo_[size_t(needSegment_[segment] + value)];
+  if (slot.generation != generation_) slot = {bufferNeed(s), generation_};
+  return slot.need;
 }
 
 NvdlaTiming NvdlaPlanner::timed(const NvdlaSchedule& s, bool needCycles) {
@@ -231,13 +274,13 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     NvdlaOrder order;
     bool weightsResident, inputResident;
   };
-  const Variant variants[] = {
+  const Variant variants[kVariants] = {
       {NvdlaOrder::BandOuter, true, false}, {NvdlaOrder::BandOuter, false, false},
       {NvdlaOrder::KgOuter, false, true},   {NvdlaOrder::KgOuter, false, false},
       {NvdlaOrder::KgOuter, true, true},
   };
+  // s.bufferNeedBytes holds the need of s's tiling: every probe below stores it.
   auto consider = [&](NvdlaSchedule& s) {
-    s.bufferNeedBytes = bufferNeed(s);
     if (s.bufferNeedBytes > bufferBytes) return;
     // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
     // traffic is O(1), so only tilings that tie on it are timed.
@@ -263,7 +306,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     }
     return lo;
   };
-  for (const auto& v : variants) {
+  for (int vi = 0; vi < kVariants; ++vi) {
+    const Variant& v = variants[vi];
     if (maxRowsByAcc < 1) break;
     NvdlaSchedule s = base;
     s.order = v.order;
@@ -273,7 +317,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     auto needFor = [&](int64_t rows) {
       s.bandRows = rows;
       s.bands = ceilDiv(s.P, rows);
-      return bufferNeed(s);
+      return s.bufferNeedBytes = need(size_t(vi), rows, s);
     };
     int64_t lo = 1, hi = maxRowsByAcc;
     if (needFor(1) > bufferBytes) continue;
@@ -281,7 +325,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     // (rows*sh + effR input rows at most); one or two probes confirm it.
     {
       const int64_t rowBytes = s.W * s.paddedChannels;
-      const int64_t weights = needFor(1) - bufferNeedInputPart(s);
+      const int64_t weights = bufferNeedWeightPart(s);  // the same for every band height
       const int64_t avail = (bufferBytes - weights) / (2 * std::max<int64_t>(rowBytes, 1));
       const int64_t effR = s.dilationH * (s.R - 1) + 1;
       int64_t guess = s.strideH < effR ? (avail - effR) / s.strideH + 1 : avail / s.R;
@@ -310,7 +354,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // move less). Skipped when the best already moves every byte exactly once.
   if (!found || bestTiming.dramReadBytes > compulsory_) {
     const int64_t maxCols = std::min(base.Q, accDepthPixels_);
-    for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
+    size_t segment = kVariants;
+    for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2), segment += 2) {
       NvdlaSchedule s = base;
       s.order = NvdlaOrder::BandOuter;
       s.channelTile = cbT;
@@ -320,7 +365,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       auto needForCols = [&](int64_t cols) {
         s.colTile = cols;
         s.colTiles = ceilDiv(s.Q, cols);
-        return bufferNeed(s);
+        return s.bufferNeedBytes = need(segment, cols, s);
       };
       int64_t qt = largestFitting(maxCols, needForCols);
       if (qt > 0) {
@@ -329,7 +374,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
           auto needForRows = [&](int64_t rows) {
             s.bandRows = rows;
             s.bands = ceilDiv(s.P, rows);
-            return bufferNeed(s);
+            return s.bufferNeedBytes = need(segment + 1, rows, s);
           };
           int64_t rows = largestFitting(std::min(s.P, accDepthPixels_ / s.Q), needForRows);
           needForRows(ceilDiv(s.P, ceilDiv(s.P, std::max<int64_t>(rows, 1))));

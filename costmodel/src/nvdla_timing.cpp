@@ -227,6 +227,32 @@ NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s) {
   return t;
 }
 
+namespace {
+
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+// A lower bound on sum_c colInputCols(c) over any column tiling: whole rows fetch W columns;
+// column tiles fetch at least the union of their windows' spans, which is the whole span when
+// windows overlap (strideW < effS) and else every column some tap reads.
+int64_t minInputCols(const NvdlaSchedule& s) {
+  const int64_t effS = s.dilationW * (s.S - 1) + 1;
+  if (s.strideW < effS)
+    return std::max<int64_t>(0,
+                             std::min((s.Q - 1) * s.strideW - s.padLeft + effS - 1, s.W - 1) + 1);
+  int64_t n = 0;
+  for (int64_t tap = 0; tap < s.S; ++tap) {
+    const int64_t off = tap * s.dilationW - s.padLeft;  // column q * strideW + off
+    const int64_t lo = std::max<int64_t>(0, -floorDiv(off, s.strideW));
+    const int64_t hi = std::min(s.Q, floorDiv(s.W - 1 - off, s.strideW) + 1);
+    n += std::max<int64_t>(0, hi - lo);
+  }
+  return n;
+}
+
+}  // namespace
+
 int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s) {
   // The lockstep sum load_0 + sum_i max(compute_i, load_{i+1}, store_{i-1}) + store_last + L
   // is at least each of
@@ -234,18 +260,23 @@ int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s) {
   //   load_0 + sum_i store_i + L          (each store is some later step's store_{i-1}),
   //   sum_i load_i + store_last + L       (each load after the first is load_{i+1}),
   // where the first step loads weights (load_0 >= L + 1), a store is pipelineDepth +
-  // ceil(bytes / B) with at least one per (super-group, image, kernel group), every kernel
-  // group's weights are loaded at least once per super-group, and compute does not depend on
-  // the tiling.
+  // ceil(bytes / B) with at least one per (super-group, image, kernel group), compute does
+  // not depend on the tiling, and every (super-group, image) loads every kernel group's
+  // weights and every (band, column tile)'s input at least once: sum_b inRows(b) is at least
+  // the rows of one whole-image band (the bands' spans cover its span, or its tap rows), and
+  // sum_c inCols(c) at least minInputCols().
   const int64_t L = s.dramLatency, B = s.dramBytesPerCycle, depth = s.pipelineDepth;
   const int64_t blocks = s.superGroups * s.images;
   const int64_t compute = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
   const int64_t writeBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
-  const int64_t weightBytes = s.superGroups * s.kernelGroups * s.weightGroupBytes;
+  NvdlaSchedule whole = s;
+  whole.bandRows = s.P, whole.bands = 1;
+  const int64_t readBytes = s.superGroups * s.kernelGroups * s.weightGroupBytes +
+                            blocks * whole.bandInputRows(0) * minInputCols(s) * s.paddedChannels;
   const int64_t firstLoad = L + 1, lastStore = depth + 1;
   return std::max({firstLoad + compute + lastStore + L,
                    firstLoad + blocks * s.kernelGroups * depth + (writeBytes + B - 1) / B + L,
-                   L + (weightBytes + B - 1) / B + lastStore + L});
+                   L + (readBytes + B - 1) / B + lastStore + L});
 }
 
 }  // namespace analects

@@ -1,0 +1,69 @@
+// Internal: the Eyeriss-style mapper (planEyeriss) as an object. What does not depend on the
+// global buffer size (layer view, scratchpad checks, PE folding, the row tilings the mapper
+// ranks and their traffic and buffer needs) is computed once per (layer, array shape); plan()
+// runs the mapper for one buffer size. planEyeriss() is one planner used once; the batched
+// path (batch_eyeriss.cpp) plans one (layer, shape) for many buffer sizes with the memo on, so
+// a schedule that recurs across buffer sizes is timed once. Both run the same code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analects/costmodel/array_config.h"
+#include "analects/costmodel/eyeriss_schedule.h"
+#include "analects/costmodel/layer.h"
+
+namespace analects {
+
+class EyerissPlanner {
+ public:
+  // config supplies the array shape, scratchpads, datapath and DRAM port; config.bufferBytes
+  // is not used. `layer` must outlive the planner (reasons name it).
+  EyerissPlanner(const Layer& layer, const ArrayConfig& config);
+  EyerissPlanner() = default;
+  // Re-targets the planner (memo off), keeping its memory.
+  void reset(const Layer& layer, const ArrayConfig& config);
+
+  // planEyeriss for a global buffer of bufferBytes; `timing` (if given) receives
+  // eyerissTiming(out).
+  bool plan(int64_t bufferBytes, EyerissSchedule& out, EyerissTiming* timing, std::string* reason);
+
+  // Remember the timing of every planned schedule across plan() calls (it does not depend on
+  // the buffer size). Off by default.
+  void enableMemo() { memo_ = true; }
+
+  // Lower bound on the cycles of any schedule of this (layer, shape); -1 if it cannot plan.
+  int64_t cyclesLowerBound() const;
+
+ private:
+  // One row tiling the mapper ranks (in the mapper's order), its buffer-independent figures
+  // filled on first use.
+  struct RowTiling {
+    int64_t rows = 0;
+    int stage = 0;  // 0: nothing yet, 1: traffic, 2: needs too
+    int64_t rowTiles = 0;
+    __int128 ifmapOnce = 0;
+    int64_t inRows = 0, outPerKernel = 0, classes = 0;
+    int64_t need[2] = {0, 0};  // one kernel tile: whole channels, channel tiles of one
+  };
+  void ready(RowTiling& t, int stage);
+  void timed(const EyerissSchedule& s, EyerissTiming& timing);
+
+  const Layer* layer_ = nullptr;
+  EyerissSchedule base_;  // everything but the tiles and the PE mapping
+  int failure_ = 0;       // 0 none, 1 no PEs, 2 a layer/scratchpad problem (reason_)
+  std::string reason_;
+  int64_t qWide_ = 0, pWide_ = 0, slotsPerStrip_ = 0;
+  __int128 leastTraffic_ = 0, weightBytes_ = 0, outBytes_ = 0;
+  std::vector<RowTiling> tilings_;
+
+  bool memo_ = false;
+  struct Timed {
+    int64_t key[10];
+    EyerissTiming timing;
+  };
+  std::vector<Timed> timings_;
+};
+
+}  // namespace analects

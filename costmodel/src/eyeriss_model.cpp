@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/eyeriss_schedule.h"
@@ -146,6 +147,8 @@ struct TilingCandidate {
 void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   layer_ = &layer;
   memo_ = false;
+  haveSaturated_ = false;
+  saturationBytes_ = std::numeric_limits<int64_t>::max();
   timings_.clear();
   tilings_.clear();
   failure_ = 0;
@@ -199,6 +202,11 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   // Lower bound of any tiling: weights, used input rows and outputs moved once.
   s.tileRows = s.P, s.rowTiles = 1;
   leastTraffic_ = weightBytes_ + __int128(N) * s.inRowsTotal() * s.W * C + outBytes_;
+  // needBytes() <= every region at its largest, refilled (doubled).
+  const __int128 saturation = 2 * __int128(G) * Cg * s.inRowsMax(s.P) * s.W +
+                              2 * __int128(G) * Kg * Cg * s.R * s.S +
+                              __int128(G) * Kg * s.P * s.Q * (4 + 2 * s.outputBytes);
+  saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
 
   // The row tilings the mapper ranks, in its order. Whole strips: 1, 2, 3, 4, 6, 8, ... row
   // tiles; then sub-strip tiles down to one row (repeats of the previous height skipped).
@@ -246,6 +254,13 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   if (failure_ == 1) return fail(reason_);
   if (bufferBytes < 1) return fail("no global buffer allocated");
   if (failure_ != 0) return fail(reason_);
+  const bool saturated = bufferBytes >= saturationBytes_;
+  if (memo_ && saturated && haveSaturated_) {
+    s = saturated_;
+    s.bufferBytes = bufferBytes;
+    if (timing) *timing = saturatedTiming_;
+    return true;
+  }
   const Layer& layer = *layer_;
   s = base_;
   s.bufferBytes = bufferBytes;
@@ -350,6 +365,13 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   setStrips(s, rows);
   const PeMapping pe = choosePe(s, gT, Kt, Ct, rows);
   s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
+  if (memo_ && saturated) {
+    haveSaturated_ = true;
+    saturated_ = s;
+    timed(s, saturatedTiming_);
+    if (timing) *timing = saturatedTiming_;
+    return true;
+  }
   if (timing) timed(s, *timing);
   return true;
 }

@@ -36,6 +36,11 @@ class EyerissPlanner {
   // Lower bound on the cycles of any schedule of this (layer, shape); -1 if it cannot plan.
   int64_t cyclesLowerBound() const;
 
+  // Every buffer need the mapper can compare with the buffer size is at most this (every
+  // region at its largest, doubled): plan() chooses the same schedule for all buffers at
+  // least this large (the memo then plans only the first).
+  int64_t saturationBytes() const { return saturationBytes_; }
+
  private:
   // One row tiling the mapper ranks (in the mapper's order), its buffer-independent figures
   // filled on first use.
@@ -57,6 +62,7 @@ class EyerissPlanner {
   int64_t qWide_ = 0, pWide_ = 0, slotsPerStrip_ = 0;
   __int128 leastTraffic_ = 0, weightBytes_ = 0, outBytes_ = 0;
   std::vector<RowTiling> tilings_;
+  int64_t saturationBytes_ = 0;
 
   bool memo_ = false;
   struct Timed {
@@ -64,6 +70,9 @@ class EyerissPlanner {
     EyerissTiming timing;
   };
   std::vector<Timed> timings_;
+  bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
+  EyerissSchedule saturated_;
+  EyerissTiming saturatedTiming_;
 };
 
 }  // namespace analects

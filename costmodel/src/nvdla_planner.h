@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "analects/costmodel/array_config.h"
@@ -37,6 +36,11 @@ class NvdlaPlanner {
 
   // Layer view and blocking (every field but the tiling).
   const NvdlaSchedule& base() const { return base_; }
+
+  // Every buffer need the mapper can probe is at most this (2 * input + 2 * weights): with a
+  // buffer at least this large every comparison of a need with the buffer size holds, so
+  // plan() chooses the same schedule for all of them (the memo then plans only the first).
+  int64_t saturationBytes() const { return saturationBytes_; }
 
  private:
   static constexpr int kVariants = 5;  // whole-row (order, residency) variants
@@ -69,6 +73,10 @@ class NvdlaPlanner {
   int64_t accDepthPixels_ = 0;
   int64_t maxRowsByAcc_ = 0;  // whole-row tilings need a full output row in the accumulator
   int64_t compulsory_ = 0;    // DRAM read bytes when every byte moves once
+  int64_t saturationBytes_ = 0;
+  bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
+  NvdlaSchedule saturated_;
+  NvdlaTiming saturatedTiming_;
   bool memo_ = false;
   struct NeedSlot {
     int64_t need = 0;
@@ -77,7 +85,14 @@ class NvdlaPlanner {
   std::vector<int64_t> needSegment_;  // offset of each bisection's slots in needMemo_
   std::vector<NeedSlot> needMemo_;
   uint64_t generation_ = 0;
-  std::unordered_map<TilingKey, NvdlaTiming, TilingHash> timings_;
+  // Open addressing over tilings, entries of older generations count as empty.
+  struct TimedSlot {
+    TilingKey key{};
+    NvdlaTiming timing;
+    uint64_t generation = 0;
+  };
+  std::vector<TimedSlot> timings_;  // size a power of two
+  size_t timingCount_ = 0;
 };
 
 }  // namespace analects

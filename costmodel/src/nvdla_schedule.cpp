@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "nvdla_planner.h"
 #include "nvdla_timing.h"
@@ -198,6 +199,11 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   once.bandRows = once.P, once.bands = 1;
   compulsory_ = once.superGroups * once.images * once.bandInputBytes(0) +
                 once.superGroups * once.kernelGroups * once.weightGroupBytes;
+  // bufferNeed() <= 2 * H * W * Cpad (any input tile) + 2 * kgN * one group's weights.
+  const __int128 saturation = 2 * __int128(base_.H) * base_.W * base_.paddedChannels +
+                              2 * __int128(base_.kernelGroups) * base_.weightGroupBytes;
+  saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
+  haveSaturated_ = false;
 }
 
 NvdlaPlanner::TilingKey NvdlaPlanner::keyOf(const NvdlaSchedule& s) {
@@ -211,7 +217,8 @@ void NvdlaPlanner::enableMemo() {
   // Need memo: one lazily filled slot per probed value of each bisection: whole-row variant v
   // (rows), and per channel tile of the small-buffer search (columns, then rows). Skipped for
   // huge ranges (long GEMMs), where probes rarely meet.
-  timings_.clear();
+  ++generation_;  // forgets every need and timing of the previous target
+  timingCount_ = 0;
   needSegment_.clear();
   int64_t size = 0;
   auto segment = [&](int64_t values) {
@@ -230,9 +237,8 @@ void NvdlaPlanner::enableMemo() {
     needSegment_.clear();
     return;
   }
-  // Slots of an earlier generation (an earlier reset()) count as not probed: no clearing.
+  // Slots of an earlier generation count as not probed: no clearing.
   if (needMemo_.size() < size_t(size)) needMemo_.resize(size_t(size));
-  ++generation_;
 }
 
 int64_t NvdlaPlanner::need(size_t segment, int64_t value, const NvdlaSchedule& s) {
@@ -248,14 +254,32 @@ NvdlaTiming NvdlaPlanner::timed(const NvdlaSchedule& s, bool needCycles) {
     if (needCycles) t.cycles = nvdlaTiming(s).cycles;
     return t;
   }
-  auto [it, fresh] = timings_.try_emplace(keyOf(s));
-  NvdlaTiming& t = it->second;
-  if (fresh) {
-    t = nvdlaTraffic(s);
-    t.cycles = -1;
+  const TilingKey key = keyOf(s);
+  if (timings_.empty() || 2 * (timingCount_ + 1) > timings_.size()) {  // grow, keep entries
+    std::vector<TimedSlot> old = std::move(timings_);
+    timings_.assign(std::max<size_t>(64, 2 * old.size()), TimedSlot{});
+    timingCount_ = 0;
+    for (const TimedSlot& e : old)
+      if (e.generation == generation_) {
+        size_t i = TilingHash()(e.key) & (timings_.size() - 1);
+        while (timings_[i].generation == generation_) i = (i + 1) & (timings_.size() - 1);
+        timings_[i] = e;
+        ++timingCount_;
+      }
   }
-  if (needCycles && t.cycles < 0) t.cycles = nvdlaTiming(s).cycles;
-  return t;
+  size_t i = TilingHash()(key) & (timings_.size() - 1);
+  while (timings_[i].generation == generation_ && !(timings_[i].key == key))
+    i = (i + 1) & (timings_.size() - 1);
+  TimedSlot& slot = timings_[i];
+  if (slot.generation != generation_) {
+    slot.key = key;
+    slot.generation = generation_;
+    slot.timing = nvdlaTraffic(s);
+    slot.timing.cycles = -1;
+    ++timingCount_;
+  }
+  if (needCycles && slot.timing.cycles < 0) slot.timing.cycles = nvdlaTiming(s).cycles;
+  return slot.timing;
 }
 
 bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing,
@@ -264,6 +288,12 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     if (reason) *reason = std::move(why);
     return false;
   };
+  const bool saturated = bufferBytes >= saturationBytes_;
+  if (memo_ && saturated && haveSaturated_) {
+    out = saturated_;
+    timing = saturatedTiming_;
+    return true;
+  }
   const NvdlaSchedule& base = base_;
   const int64_t maxRowsByAcc = maxRowsByAcc_;
 
@@ -396,6 +426,11 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   }
   out = best;
   timing = bestTiming;
+  if (memo_ && saturated) {
+    haveSaturated_ = true;
+    saturated_ = best;
+    saturatedTiming_ = bestTiming;
+  }
   return true;
 }
 

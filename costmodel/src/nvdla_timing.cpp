@@ -4,7 +4,6 @@
 #include "nvdla_timing.h"
 
 #include <algorithm>
-#include <functional>
 
 namespace analects {
 
@@ -102,10 +101,10 @@ int64_t sumTiles(int64_t tiles, int64_t lo, int64_t hi, F&& f) {
 }
 
 // Per-tile figures, computed once for the few tiles the closed form visits.
+template <typename Make>
 class TileCache {
  public:
-  TileCache(int64_t tiles, std::function<std::pair<int64_t, int64_t>(int64_t)> make)
-      : tiles_(tiles), make_(std::move(make)) {}
+  TileCache(int64_t tiles, Make make) : tiles_(tiles), make_(std::move(make)) {}
   // (output size, input size) of tile t.
   const std::pair<int64_t, int64_t>& operator()(int64_t t) {
     std::pair<int64_t, int64_t>* slot = nullptr;
@@ -122,7 +121,7 @@ class TileCache {
  private:
   static constexpr int64_t kSlots = 8;
   int64_t tiles_;
-  std::function<std::pair<int64_t, int64_t>(int64_t)> make_;
+  Make make_;
   std::pair<int64_t, int64_t> head_[kSlots] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0},
                                                {-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}};
   std::pair<int64_t, int64_t> tail_[kSlots] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0},
@@ -135,9 +134,9 @@ class TileCache {
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
   LockstepSum sum;
   TileCache band(
-      s.bands, [&](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
+      s.bands, [&s](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
   TileCache col(s.colTiles,
-                [&](int64_t c) { return std::make_pair(s.colOutputCols(c), s.colInputCols(c)); });
+                [&s](int64_t c) { return std::make_pair(s.colOutputCols(c), s.colInputCols(c)); });
   int64_t bandLo, bandHi, colLo, colHi;
   interiorBands(s, bandLo, bandHi);
   interiorCols(s, colLo, colHi);

@@ -11,8 +11,10 @@
 #include "analects/costmodel/batch.h"
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/cost_table.h"
+#include "analects/costmodel/eyeriss_schedule.h"
 #include "analects/costmodel/nvdla_schedule.h"
 #include "analects/costmodel/workload.h"
+#include "eyeriss_planner.h"
 #include "nvdla_planner.h"
 #include "nvdla_timing.h"
 
@@ -422,4 +424,101 @@ TEST(NvdlaLowerBound, NeverAboveTheCycles) {
     ASSERT_EQ(t.cycles, nvdlaTiming(s).cycles);
   }
   EXPECT_GT(checked, 1500);
+}
+
+// The same bound for the Eyeriss-style closed form.
+TEST(EyerissLowerBound, NeverAboveTheCycles) {
+  std::mt19937_64 rng(708);
+  int checked = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Eyeriss);
+    c.style = Style::Eyeriss;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    EyerissPlanner planner(l, c);
+    EyerissSchedule s;
+    EyerissTiming t;
+    if (!planner.plan(c.bufferBytes, s, &t, nullptr)) continue;
+    ++checked;
+    ASSERT_LE(planner.cyclesLowerBound(), t.cycles) << describe(l) << " " << c.name();
+    ASSERT_EQ(t.cycles, eyerissTiming(s).cycles);
+  }
+  EXPECT_GT(checked, 1500);
+}
+
+// Above the saturation buffer the mappers choose one schedule whatever the buffer (what lets
+// the memoizing planners plan it once): fresh planners at three such sizes agree.
+TEST(Saturation, NvdlaScheduleNoLongerDependsOnTheBuffer) {
+  std::mt19937_64 rng(709);
+  int checked = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Nvdla);
+    c.style = Style::Nvdla;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    const int64_t sat = NvdlaPlanner(l, c).saturationBytes();
+    if (sat > (int64_t(1) << 32)) continue;
+    NvdlaSchedule ref;
+    NvdlaTiming refTiming;
+    ASSERT_TRUE(NvdlaPlanner(l, c).plan(sat, ref, refTiming, nullptr)) << describe(l);
+    for (int64_t b : {sat + pick(rng, 1, 999), 3 * sat + 17}) {
+      NvdlaSchedule s;
+      NvdlaTiming t;
+      ASSERT_TRUE(NvdlaPlanner(l, c).plan(b, s, t, nullptr));
+      ASSERT_TRUE(s.order == ref.order && s.weightsResident == ref.weightsResident &&
+                  s.inputResident == ref.inputResident && s.bandRows == ref.bandRows &&
+                  s.colTile == ref.colTile && s.channelTile == ref.channelTile &&
+                  s.bufferNeedBytes == ref.bufferNeedBytes)
+          << describe(l) << " " << c.name() << " at " << b << " vs " << sat;
+      ASSERT_EQ(t.cycles, refTiming.cycles);
+      ASSERT_EQ(t.dramReadBytes, refTiming.dramReadBytes);
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 700);
+}
+
+TEST(Saturation, EyerissScheduleNoLongerDependsOnTheBuffer) {
+  std::mt19937_64 rng(710);
+  int checked = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Eyeriss);
+    c.style = Style::Eyeriss;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    const int64_t sat = EyerissPlanner(l, c).saturationBytes();
+    if (sat > (int64_t(1) << 32)) continue;
+    EyerissSchedule ref;
+    EyerissTiming refTiming;
+    if (!EyerissPlanner(l, c).plan(sat, ref, &refTiming, nullptr)) continue;  // spads too small
+    for (int64_t b : {sat + pick(rng, 1, 999), 3 * sat + 17}) {
+      EyerissSchedule s;
+      EyerissTiming t;
+      ASSERT_TRUE(EyerissPlanner(l, c).plan(b, s, &t, nullptr));
+      ASSERT_TRUE(s.tileGroups == ref.tileGroups && s.tileKernels == ref.tileKernels &&
+                  s.tileChannels == ref.tileChannels && s.tileRows == ref.tileRows &&
+                  s.kernelsPerPe == ref.kernelsPerPe && s.channelsPerPe == ref.channelsPerPe &&
+                  s.chain == ref.chain && s.bufferNeedBytes == ref.bufferNeedBytes)
+          << describe(l) << " " << c.name() << " at " << b << " vs " << sat;
+      ASSERT_EQ(t.cycles, refTiming.cycles);
+      ASSERT_EQ(t.dramReadBytes, refTiming.dramReadBytes);
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 700);
 }

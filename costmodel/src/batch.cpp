@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 #include <stdexcept>
 #include <thread>
 #include <tuple>
@@ -98,10 +99,21 @@ void runWorkers(const LayerClasses& classes, const std::vector<Point>& points, u
     const int cls = l < classes.classOf.size() ? classes.classOf[l] : -1;
     share[cls < 0 ? 0 : size_t(cls) % threads].push_back(uint32_t(i));
   }
+  // A worker's exception (out of memory, say) is rethrown here, not std::terminate()d.
+  std::vector<std::exception_ptr> errors(threads);
+  auto run = [&](unsigned w) {
+    try {
+      work(share[w]);
+    } catch (...) {
+      errors[w] = std::current_exception();
+    }
+  };
   std::vector<std::thread> pool;
-  for (unsigned w = 1; w < threads; ++w) pool.emplace_back([&, w] { work(share[w]); });
-  work(share[0]);
+  for (unsigned w = 1; w < threads; ++w) pool.emplace_back(run, w);
+  run(0);
   for (auto& t : pool) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 }  // namespace

@@ -5,10 +5,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <exception>
+#include <numeric>
 #include <stdexcept>
 #include <thread>
-#include <tuple>
 
 #include "batch_internal.h"
 
@@ -56,23 +57,41 @@ Cost CostBatch::at(size_t i) const {
 }
 
 LayerClasses::LayerClasses(const std::vector<Layer>& layers) {
-  auto shape = [](const Layer& l) {
-    return std::make_tuple(int(l.op), l.N, l.K, l.C, l.H, l.W, l.R, l.S, l.strideH, l.strideW,
-                           l.padH, l.padW, l.padHEnd, l.padWEnd, l.dilationH, l.dilationW,
-                           l.groups);
-  };
-  std::map<decltype(shape(layers.front())), int> seen;
+  using Shape = std::array<int64_t, 17>;
+  std::vector<std::pair<Shape, size_t>> valid;
+  valid.reserve(layers.size());
   classOf.assign(layers.size(), -1);
   for (size_t i = 0; i < layers.size(); ++i) {
+    const Layer& l = layers[i];
     try {
-      layers[i].validate();
+      l.validate();
     } catch (const std::exception&) {
       continue;
     }
-    auto [it, fresh] = seen.try_emplace(shape(layers[i]), int(representative.size()));
-    if (fresh) representative.push_back(i);
-    classOf[i] = it->second;
+    valid.push_back(
+        {Shape{int64_t(l.op), l.N, l.K, l.C, l.H, l.W, l.R, l.S, l.strideH, l.strideW, l.padH,
+               l.padW, l.padHEnd, l.padWEnd, l.dilationH, l.dilationW, l.groups},
+         i});
   }
+  // Equal shapes become adjacent (by index among equals); classes are numbered by first layer.
+  std::sort(valid.begin(), valid.end());
+  std::vector<size_t> first;  // per run of equal shapes: its first layer index
+  for (size_t k = 0; k < valid.size(); ++k) {
+    if (k == 0 || valid[k].first != valid[k - 1].first) first.push_back(valid[k].second);
+    classOf[valid[k].second] = int(first.size() - 1);
+  }
+  std::vector<int> renumber(first.size());
+  std::vector<size_t> byFirst(first.size());
+  std::iota(byFirst.begin(), byFirst.end(), 0);
+  std::sort(byFirst.begin(), byFirst.end(),
+            [&](size_t a, size_t b) { return first[a] < first[b]; });
+  representative.resize(first.size());
+  for (size_t c = 0; c < byFirst.size(); ++c) {
+    renumber[byFirst[c]] = int(c);
+    representative[c] = first[byFirst[c]];
+  }
+  for (int& c : classOf)
+    if (c >= 0) c = renumber[size_t(c)];
 }
 
 namespace {

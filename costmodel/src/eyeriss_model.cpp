@@ -229,20 +229,19 @@ void EyerissPlanner::ready(RowTiling& t, int stage) {
   if (t.stage >= stage) return;
   EyerissSchedule s = base_;
   s.tileRows = t.rows, s.rowTiles = ceilDiv(s.P, t.rows);
-  if (t.stage < 1) {
+  if (t.stage < 1) {  // traffic
     t.rowTiles = s.rowTiles;
     t.ifmapOnce = __int128(s.images) * s.inRowsTotal() * s.W * (s.groups * s.groupChannels);
-    t.stage = 1;
   }
-  if (stage >= 2) {
+  if (t.stage < 2 && stage >= 2) {  // buffer needs of one kernel tile
     const int64_t G = s.groups, Cg = s.groupChannels, Kg = s.groupKernels;
     t.inRows = s.inRowsMax(t.rows);
     t.outPerKernel = t.rows * s.Q * (4 + 2 * s.outputBytes);
     t.need[0] = needBytes(s, 1, Kg, Cg, t.rows, {G, 1, t.rowTiles, 1});
     t.need[1] = Cg < 2 ? 0 : needBytes(s, 1, Kg, 1, t.rows, {G, 1, t.rowTiles, Cg});
-    t.classes = s.rowTileClasses();
-    t.stage = 2;
   }
+  if (stage >= 3) t.classes = s.rowTileClasses();  // closed-form size
+  t.stage = stage;
 }
 
 bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming* timing,
@@ -300,6 +299,7 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
       const __int128 traffic =
           weightBytes * (channelTiled ? N * etN : 1) + ifmapOnce * (resident ? 1 : ktN) + outBytes;
       if (best.found && traffic >= best.traffic) continue;
+      ready(tiling, 3);
       if (tiling.classes > 64) {  // bounded closed form (absurd padding only)
         paddingRejected = true;
         break;  // the next row tiling

@@ -46,7 +46,7 @@ class EyerissPlanner {
   // filled on first use.
   struct RowTiling {
     int64_t rows = 0;
-    int stage = 0;  // 0: nothing yet, 1: traffic, 2: needs too
+    int stage = 0;  // 0: nothing yet, 1: traffic, 2: needs, 3: closed-form size too
     int64_t rowTiles = 0;
     __int128 ifmapOnce = 0;
     int64_t inRows = 0, outPerKernel = 0, classes = 0;

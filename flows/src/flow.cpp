@@ -160,9 +160,14 @@ std::string flowFpgaJson(const FlowFpga& f) {
 // in the flow) starts no new Yosys run and waits for the running one.
 class YosysJobs {
  public:
-  YosysJobs(FlowFpga& fpga, Progress& progress, bool background)
+  // `effort`: a relative Yosys run time per design; the longest start first so the two lanes
+  // end together.
+  YosysJobs(FlowFpga& fpga, Progress& progress, bool background, const std::vector<double>& effort)
       : fpga_(fpga), progress_(progress) {
     if (fpga_.designs.empty()) return;
+    for (size_t i = 0; i < fpga_.designs.size(); ++i) order_.push_back(i);
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](size_t a, size_t b) { return effort[a] > effort[b]; });
     progress_.step(fmt::format("yosys: {} for the {} on {} design(s){}",
                                fpgaSynthCommand(fpga_.part), fpga_.part.name, fpga_.designs.size(),
                                background ? ", in the background" : ""));
@@ -183,7 +188,8 @@ class YosysJobs {
  private:
   void work() {
     const size_t n = fpga_.designs.size();
-    for (size_t i; (i = next_++) < n;) {
+    for (size_t k; (k = next_++) < n;) {
+      const size_t i = order_[k];
       FlowFpga::Design& d = fpga_.designs[i];
       progress_.step(fmt::format("yosys {}/{}: synthesizing {}", i + 1, n, d.top));
       try {
@@ -213,6 +219,7 @@ class YosysJobs {
 
   FlowFpga& fpga_;
   Progress& progress_;
+  std::vector<size_t> order_;  // indices into fpga_.designs, longest run first
   std::atomic<size_t> next_{0}, done_{0};
   std::thread thread_;
 };
@@ -409,10 +416,21 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
     fpga.selection = "Synthesis is off in the recipe (fpga: {synthesize: false}): cost model only.";
   }
   std::vector<rtlgen::GeneratedDesign> generated;
-  for (const auto& run : rtl) {
+  for (auto run = rtl.begin(); run != rtl.end();) {
     progress.step(
-        fmt::format("rtl: {} -> {}", rtlgen::topName(arrays[run.array]), run.dir.string()));
-    generated.push_back(rtlgen::generate(arrays[run.array], run.dir.string()));
+        fmt::format("rtl: {} -> {}", rtlgen::topName(arrays[run->array]), run->dir.string()));
+    try {
+      generated.push_back(rtlgen::generate(arrays[run->array], run->dir.string()));
+      ++run;
+    } catch (const ConfigError& e) {
+      if (!run->simulated.empty()) throw;  // the recipe asked to simulate it: an input error
+      // Only wanted for Yosys: a design rtlgen cannot build (e.g. a DRAM port above 8 bytes)
+      // keeps the cost model's figures.
+      fpga.notes.push_back(fmt::format("{}; the FPGA figures are the cost model's only", e.what()));
+      fpga.selection = fmt::format("Nothing was simulated, and rtlgen cannot build {} for Yosys.",
+                                   arrays[run->array].name());
+      run = rtl.erase(run);
+    }
   }
 
   // 4. Yosys on the generated designs, in the background while the layers simulate: one
@@ -428,7 +446,12 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
       d.top = generated[i].top;
       fpga.designs.push_back(std::move(d));
     }
-  YosysJobs yosys(fpga, progress, options.jobs > 1);
+  std::vector<double> effort;  // Yosys time grows with the netlist: the model's LUT + FF
+  for (const auto& d : fpga.designs) {
+    const FpgaResources r = model->fpgaResources(arrays[d.array]);
+    effort.push_back(double(r.lut + r.ff));
+  }
+  YosysJobs yosys(fpga, progress, options.jobs > 1, effort);
 
   // 5. Simulation of the recipe's layers: outputs bit-exact, RTL cycles against the model.
   std::vector<SimRow> simRows;

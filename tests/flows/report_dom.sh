@@ -15,6 +15,7 @@ budget: edge
 algorithms: [confuciux, random, exact]
 samples: 60
 simulate: {layers: [1], scale: 0.125}
+fpga: {part: xc7z020, synthesize: false}   # Yosys in the flow: test_flows' Flow.* tests
 YAML
 export ANALECTS_SIM_CACHE="${ANALECTS_SIM_CACHE:-$(dirname "$bin")/../sim_cache}"
 "$bin" flow "$tmp/r.yaml" -o "$tmp/out" --json > "$tmp/flow.json" || { echo "FAIL: flow"; cat "$tmp/flow.json"; exit 1; }
@@ -30,6 +31,8 @@ for id in convergence allocation-pes allocation-buffer layer-cycles model-vs-rtl
   if [ -z "$block" ]; then echo "FAIL: plot '$id' missing"; fail=1; continue; fi
   echo "$block" | grep -q -E 'class="(series|bar)"' || { echo "FAIL: plot '$id' has no data drawn"; fail=1; }
 done
+# The FPGA section: the cost model's figures against the part (synthesis is off here).
+grep -q 'id="fpga-model-total"' "$tmp/dom.html" || { echo "FAIL: FPGA table missing"; fail=1; }
 # One convergence line per algorithm that found a design (those with rows in trace.csv).
 want=$(tail -n +2 "$tmp/out/trace.csv" | cut -d, -f1 | sort -u | grep -c .)
 n=$(grep -c 'class="series"' "$tmp/dom.html")

@@ -271,3 +271,27 @@ TEST(FlowLong, MobileNetV2EdgeLsFpgaMatchesYosys) {
   EXPECT_EQ(f["designs"][0]["yosys"]["dsp"], 256);  // the edge platform's 256 PEs
   EXPECT_EQ(f["designs"][0]["fits"], true);
 }
+
+// Designs without RTL (the Eyeriss style; a DRAM port wider than rtlgen's 8 bytes) keep the
+// cost model's figures with a note: no Yosys run, no error.
+TEST(Flow, DesignsWithoutRtlKeepTheModelFigures) {
+  for (const char* yaml :
+       {"workload: alexnet\nstyle: eyeriss\ndeployment: ls\nconstraint: pes\nbudget: abs:16\n"
+        "algorithms: [exact]\nsamples: 20\n",
+        "workload: alexnet\ndeployment: lp\nconstraint: pes\nbudget: abs:16\n"
+        "algorithms: [exact]\nsamples: 20\ndram: {bytes_per_cycle: 16}\n"}) {
+    TempDir dir("no_rtl");
+    Recipe r = Recipe::parse(yaml, "r.yaml", "");
+    r.output = dir.path.string();
+    FlowOptions o;
+    o.quiet = true;
+    FlowSummary s = runFlow(r, o);
+    EXPECT_TRUE(s.fpgaErrors().empty());
+    auto f = readJson(dir.path / "fpga.json");
+    EXPECT_EQ(f["source"], "cost model") << yaml;
+    EXPECT_TRUE(f["designs"].empty()) << yaml;
+    ASSERT_EQ(f["notes"].size(), 1u) << yaml;
+    EXPECT_NE(f["notes"][0].get<std::string>().find("cost model's only"), std::string::npos);
+    EXPECT_GT(f["model_total"]["lut"].get<int64_t>(), 0);
+  }
+}

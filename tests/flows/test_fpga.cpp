@@ -288,6 +288,11 @@ endmodule
   EXPECT_GT(p.fmaxMhz, 10);
   EXPECT_GT(p.bitstreamBytes, 50000);  // an UP5K image is about 104 KB
   EXPECT_TRUE(fs::exists(p.bitstream));
+  std::printf(
+      "[ ice40    ] mac4 on the ice40up5k (%s): %lld logic cells, Fmax %.1f MHz, "
+      "bitstream %lld bytes\n",
+      fpgaPart("ice40up5k").package.c_str(), static_cast<long long>(p.logicCells), p.fmaxMhz,
+      static_cast<long long>(p.bitstreamBytes));
 
   FpgaOptions cachedOnly;
   const FpgaPlacement again =

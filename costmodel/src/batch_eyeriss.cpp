@@ -165,16 +165,18 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k];
       const ArrayConfig& c = points[i].config;
-      if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes &&
-          points[i].layer == points[order[k - 1]].layer) {
-        // The same point again: same result.
+      if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes) {
+        // The same design and layer shape again: the same result, but for a failure's reason,
+        // which may name the layer.
         if (!done.empty() && done.back().point == order[k - 1]) {
           done.push_back(done.back());
           done.back().point = i;
-        } else {
-          out.set(i, out.at(order[k - 1]));
+          continue;
         }
-        continue;
+        if (points[i].layer == points[order[k - 1]].layer) {
+          out.set(i, out.at(order[k - 1]));
+          continue;
+        }
       }
       EyerissSchedule s;
       EyerissTiming t;

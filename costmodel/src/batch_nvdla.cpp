@@ -164,12 +164,13 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       const uint32_t i = order[k];
       const ArrayConfig& c = points[i].config;
       if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes) {
-        // The same point again: same result.
-        if (out.feasible[order[k - 1]] || done.empty() || done.back().point != order[k - 1]) {
-          out.set(i, out.at(order[k - 1]));
-        } else {
+        // The same design and layer shape again: the same result (the mapper's reasons do not
+        // name the layer).
+        if (!done.empty() && done.back().point == order[k - 1]) {
           done.push_back(done.back());
           done.back().point = i;
+        } else {
+          out.set(i, out.at(order[k - 1]));
         }
         continue;
       }

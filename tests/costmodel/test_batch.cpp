@@ -334,6 +334,28 @@ TEST_P(Batch, InfeasibleReasonsAreTheScalarOnes) {
   EXPECT_GE(infeasible, 5);
 }
 
+// Layers of one shape share their plans, but a reason that names the layer names its own.
+TEST_P(Batch, SameShapeKeepsItsOwnNameInReasons) {
+  Layer huge = Layer::conv("first", 1, 4096, 4096, 4096, 1, 1);
+  huge.N = 2;  // over 2^36 input elements: the Eyeriss-style model declines it by name
+  Layer other = huge;
+  other.name = "second";
+  const std::vector<Layer> layers = {huge, other, Layer::conv("a", 64, 64, 28, 28, 3, 3, 1, 1),
+                                     Layer::conv("b", 64, 64, 28, 28, 3, 3, 1, 1)};
+  std::vector<EvalPoint> eval;
+  std::vector<AllocPoint> alloc;
+  for (size_t l = 0; l < layers.size(); ++l)
+    for (int64_t buffer : {32, 256, 1 << 20}) {
+      ArrayConfig c;
+      c.style = style;
+      c.bufferBytes = buffer;
+      eval.push_back({l, c});
+      alloc.push_back({l, {16, buffer}});
+    }
+  checkEvaluate(*model, layers, eval);
+  if (style == Style::Eyeriss) checkCost(*model, layers, alloc, HardwareParams{});
+}
+
 // Results do not depend on the worker count or on the order of the points.
 TEST_P(Batch, ThreadsAndOrderDoNotMatter) {
   std::mt19937_64 rng(505);

@@ -47,7 +47,8 @@ class NvdlaModel final : public CostModel {
     best.dramLatencyCycles = hw.dramLatencyCycles;
     best.atomK = alloc.pes;  // a non-positive allocation fails validation in evaluate()
     best.atomC = 1;
-    if (alloc.pes <= 0 || alloc.bufferBytes <= 0) return best;  // evaluate() reports it
+    // evaluate() reports these (the mapper would divide by a zero DRAM port width).
+    if (alloc.pes <= 0 || alloc.bufferBytes <= 0 || hw.dramBytesPerCycle < 1) return best;
     try {
       layer.validate();  // the mapper needs a layer with an output (evaluate() reports why not)
     } catch (const std::exception&) {

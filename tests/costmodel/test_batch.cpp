@@ -306,6 +306,7 @@ TEST_P(Batch, EdgeCases) {
   checkEvaluate(*model, layers, eval);
   checkCost(*model, layers, alloc, HardwareParams{});
   checkCost(*model, layers, alloc, HardwareParams{1, 100});
+  checkCost(*model, layers, alloc, HardwareParams{0, 20});  // no DRAM port: reported, no crash
 }
 
 // Infeasible points keep the scalar path's reason, word for word.

@@ -433,8 +433,8 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
     }
   }
 
-  // 4. Yosys on the generated designs, in the background while the layers simulate: one
-  //    Verilator build and one Yosys at a time share the two cores of a small machine.
+  // 4. Yosys on the generated designs, in the background while the layers simulate (one
+  //    Verilator build beside one Yosys), then on two lanes: two cores of a small machine.
   if (recipe.fpgaSynthesize && haveRtl)
     for (size_t i = 0; i < rtl.size(); ++i) {
       FlowFpga::Design d;

@@ -12,7 +12,7 @@ namespace analects::flows {
 struct FlowOptions {
   bool quiet = false;  // no progress on stderr
   // Tool processes at a time: with 2, Yosys runs in the background while the layers simulate
-  // (one Verilator build and one Yosys); 1 runs them one after the other.
+  // (one Verilator build beside one Yosys) and on two lanes after; 1 runs one after the other.
   int jobs = 2;
 };
 

@@ -62,8 +62,11 @@ void printFpga(const flows::FlowFpga& f) {
   std::string bram = f.part.isIce40() ? std::string()
                                       : fmt::format(" BRAM36 tiles {}/{}",
                                                     f.modelTotalBram36Tiles(), f.part.bram36);
-  fmt::print("FPGA {}: cost model, {}: DSP {}/{}{} LUT {}/{} FF {}/{}\n", f.part.name, what, m.dsp,
-             f.part.dsp, bram, m.lut, f.part.lut, m.ff, f.part.ff);
+  const bool fits = m.dsp <= f.part.dsp && m.lut <= f.part.lut && m.ff <= f.part.ff &&
+                    (f.part.isIce40() || f.modelTotalBram36Tiles() <= f.part.bram36);
+  fmt::print("FPGA {}: cost model, {}: DSP {}/{}{} LUT {}/{} FF {}/{}; {}\n", f.part.name, what,
+             m.dsp, f.part.dsp, bram, m.lut, f.part.lut, m.ff, f.part.ff,
+             fits ? "fits" : "does NOT fit");
 }
 
 }  // namespace

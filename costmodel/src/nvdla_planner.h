@@ -27,7 +27,13 @@ class NvdlaPlanner {
 
   // planNvdla for a buffer of bufferBytes; `timing` receives the chosen schedule's timing
   // (nvdlaTiming(out)), which the mapper computes anyway to rank tilings.
-  bool plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing, std::string* reason);
+  // With a cyclesCutoff, a tiling whose nvdlaTilingCyclesLowerBound() is above it is not timed
+  // (it counts as kAboveCutoff cycles): when the chosen schedule's cycles are at most the
+  // cutoff the result is the same; otherwise timing.cycles may be kAboveCutoff (the batched
+  // configFor only needs to know that this shape loses).
+  static constexpr int64_t kAboveCutoff = INT64_MAX;
+  bool plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing, std::string* reason,
+            int64_t cyclesCutoff = kAboveCutoff);
 
   // Remember, across plan() calls, the buffer need of every probed tiling and the traffic and
   // cycles of every ranked one (neither depends on the buffer size). Off by default: a single
@@ -47,9 +53,11 @@ class NvdlaPlanner {
   static constexpr int64_t kMaxNeedMemo = 1 << 16;
   // bufferNeed(s) for the probe `value` of bisection `segment` (memoized when enabled).
   int64_t need(size_t segment, int64_t value, const NvdlaSchedule& s);
-  // Traffic (always) and cycles (-1 until needed) of a tiling.
-  NvdlaTiming timed(const NvdlaSchedule& s, bool needCycles);
-  int64_t cyclesOf(const NvdlaSchedule& s);
+  // bufferNeedInputPart(s) of the whole-row tiling of `rows` band rows (memoized when enabled).
+  int64_t rowInputNeed(int64_t rows, const NvdlaSchedule& s);
+  // Traffic and cycles (-1 until the caller times it) of a tiling: its memo slot (valid until
+  // the next call) when the memo is on.
+  NvdlaTiming& timed(const NvdlaSchedule& s);
 
   struct TilingKey {
     int64_t bandRows, colTile, channelTile;
@@ -70,6 +78,7 @@ class NvdlaPlanner {
   static TilingKey keyOf(const NvdlaSchedule& s);
 
   NvdlaSchedule base_;
+  NvdlaSchedule work_;  // plan()'s probe: base_ with the tiling under test
   int64_t accDepthPixels_ = 0;
   int64_t maxRowsByAcc_ = 0;  // whole-row tilings need a full output row in the accumulator
   int64_t compulsory_ = 0;    // DRAM read bytes when every byte moves once
@@ -85,6 +94,7 @@ class NvdlaPlanner {
   std::vector<int64_t> needSegment_;  // offset of each bisection's slots in needMemo_
   std::vector<NeedSlot> needMemo_;
   uint64_t generation_ = 0;
+  NvdlaTiming scratchTiming_;  // timed() without the memo
   // Open addressing over tilings, entries of older generations count as empty.
   struct TimedSlot {
     TilingKey key{};

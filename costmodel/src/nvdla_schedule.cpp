@@ -195,6 +195,7 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   layerView(layer, config, base_);
   accDepthPixels_ = config.accDepthPixels;
   maxRowsByAcc_ = std::min(base_.P, config.accDepthPixels / base_.Q);
+  work_ = base_;
   NvdlaSchedule once = base_;
   once.bandRows = once.P, once.bands = 1;
   compulsory_ = once.superGroups * once.images * once.bandInputBytes(0) +
@@ -214,9 +215,10 @@ NvdlaPlanner::TilingKey NvdlaPlanner::keyOf(const NvdlaSchedule& s) {
 
 void NvdlaPlanner::enableMemo() {
   memo_ = true;
-  // Need memo: one lazily filled slot per probed value of each bisection: whole-row variant v
-  // (rows), and per channel tile of the small-buffer search (columns, then rows). Skipped for
-  // huge ranges (long GEMMs), where probes rarely meet.
+  // Need memo: one lazily filled slot per probed value of each bisection: the whole-row
+  // variants' input part (rows; shared, it does not depend on order or weight residency), and
+  // per channel tile of the small-buffer search (columns, then rows). Skipped for huge ranges
+  // (long GEMMs), where probes rarely meet.
   ++generation_;  // forgets every need and timing of the previous target
   timingCount_ = 0;
   needSegment_.clear();
@@ -225,7 +227,7 @@ void NvdlaPlanner::enableMemo() {
     needSegment_.push_back(size);
     size += values + 1;
   };
-  for (int v = 0; v < kVariants; ++v) segment(std::max<int64_t>(maxRowsByAcc_, 0));
+  segment(std::max<int64_t>(maxRowsByAcc_, 0));
   const int64_t maxCols = std::min(base_.Q, accDepthPixels_);
   const int64_t maxRows = std::min(base_.P, accDepthPixels_ / base_.Q);
   for (int64_t cbT = base_.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
@@ -248,11 +250,18 @@ int64_t NvdlaPlanner::need(size_t segment, int64_t value, const NvdlaSchedule& s
   return slot.need;
 }
 
-NvdlaTiming NvdlaPlanner::timed(const NvdlaSchedule& s, bool needCycles) {
+int64_t NvdlaPlanner::rowInputNeed(int64_t rows, const NvdlaSchedule& s) {
+  if (needSegment_.empty()) return bufferNeedInputPart(s);
+  NeedSlot& slot = needMemo_[size_t(needSegment_[0] + rows)];
+  if (slot.generation != generation_) slot = {bufferNeedInputPart(s), generation_};
+  return slot.need;
+}
+
+NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s) {
   if (!memo_) {
-    NvdlaTiming t = nvdlaTraffic(s);
-    if (needCycles) t.cycles = nvdlaTiming(s).cycles;
-    return t;
+    scratchTiming_ = nvdlaTraffic(s);
+    scratchTiming_.cycles = -1;
+    return scratchTiming_;
   }
   const TilingKey key = keyOf(s);
   if (timings_.empty() || 2 * (timingCount_ + 1) > timings_.size()) {  // grow, keep entries
@@ -278,12 +287,11 @@ NvdlaTiming NvdlaPlanner::timed(const NvdlaSchedule& s, bool needCycles) {
     slot.timing.cycles = -1;
     ++timingCount_;
   }
-  if (needCycles && slot.timing.cycles < 0) slot.timing.cycles = nvdlaTiming(s).cycles;
   return slot.timing;
 }
 
 bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing,
-                        std::string* reason) {
+                        std::string* reason, int64_t cyclesCutoff) {
   auto fail = [&](std::string why) {
     if (reason) *reason = std::move(why);
     return false;
@@ -298,8 +306,24 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   const int64_t maxRowsByAcc = maxRowsByAcc_;
 
   bool found = false;
-  NvdlaSchedule best;
+  // The tiling fields of the best schedule so far (a whole NvdlaSchedule is ~300 bytes, and
+  // copying it per variant and per improvement was a third of a plan).
+  struct Tiling {
+    NvdlaOrder order;
+    bool weightsResident, inputResident;
+    int64_t bandRows, bands, colTile, colTiles, channelTile, channelTiles, bufferNeedBytes;
+  } best{};
   NvdlaTiming bestTiming{};
+  // The schedule being probed: the layer view of base_, only its tiling fields change.
+  NvdlaSchedule& s = work_;
+  auto startTiling = [&](NvdlaOrder order, bool weightsResident, bool inputResident) {
+    s.order = order;
+    s.weightsResident = weightsResident, s.inputResident = inputResident;
+    s.bandRows = base.bandRows, s.bands = base.bands;
+    s.colTile = base.colTile, s.colTiles = base.colTiles;
+    s.channelTile = base.channelTile, s.channelTiles = base.channelTiles;
+    s.bufferNeedBytes = base.bufferNeedBytes;
+  };
   struct Variant {
     NvdlaOrder order;
     bool weightsResident, inputResident;
@@ -310,16 +334,26 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       {NvdlaOrder::KgOuter, true, true},
   };
   // s.bufferNeedBytes holds the need of s's tiling: every probe below stores it.
-  auto consider = [&](NvdlaSchedule& s) {
+  auto consider = [&]() {
     if (s.bufferNeedBytes > bufferBytes) return;
     // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
     // traffic is O(1), so only tilings that tie on it are timed.
-    NvdlaTiming t = timed(s, false);
-    if (found && t.dramReadBytes > bestTiming.dramReadBytes) return;
-    t.cycles = timed(s, true).cycles;
+    NvdlaTiming& known = timed(s);  // cycles -1 until timed
+    if (found && known.dramReadBytes > bestTiming.dramReadBytes) return;
+    // Above the cutoff the exact cycles do not matter: such a tiling wins only if every
+    // tiling of its traffic is above the cutoff too, and then the caller discards the plan.
+    NvdlaTiming t = known;
+    if (known.cycles < 0 && cyclesCutoff != kAboveCutoff &&
+        nvdlaTilingCyclesLowerBound(s, known) > cyclesCutoff) {
+      t.cycles = kAboveCutoff;
+    } else {
+      if (known.cycles < 0) known.cycles = nvdlaTiming(s).cycles;
+      t.cycles = known.cycles;
+    }
     if (!found || t.dramReadBytes < bestTiming.dramReadBytes || t.cycles < bestTiming.cycles) {
       found = true;
-      best = s;
+      best = {s.order,   s.weightsResident, s.inputResident, s.bandRows,     s.bands,
+              s.colTile, s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
       bestTiming = t;
     }
   };
@@ -339,15 +373,17 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   for (int vi = 0; vi < kVariants; ++vi) {
     const Variant& v = variants[vi];
     if (maxRowsByAcc < 1) break;
-    NvdlaSchedule s = base;
-    s.order = v.order;
-    s.weightsResident = v.weightsResident;
-    s.inputResident = v.inputResident;
+    startTiling(v.order, v.weightsResident, v.inputResident);
+    // bufferNeed() = input part + weight part; with whole rows and channels the weight part
+    // does not depend on the band height, and a resident input's part neither.
+    const int64_t weights = bufferNeedWeightPart(s);
+    const int64_t residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
     // Largest band that fits (need grows with bandRows), then balanced bands.
     auto needFor = [&](int64_t rows) {
       s.bandRows = rows;
       s.bands = ceilDiv(s.P, rows);
-      return s.bufferNeedBytes = need(size_t(vi), rows, s);
+      return s.bufferNeedBytes =
+                 (v.inputResident ? residentInput : rowInputNeed(rows, s)) + weights;
     };
     int64_t lo = 1, hi = maxRowsByAcc;
     if (needFor(1) > bufferBytes) continue;
@@ -355,7 +391,6 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     // (rows*sh + effR input rows at most); one or two probes confirm it.
     {
       const int64_t rowBytes = s.W * s.paddedChannels;
-      const int64_t weights = bufferNeedWeightPart(s);  // the same for every band height
       const int64_t avail = (bufferBytes - weights) / (2 * std::max<int64_t>(rowBytes, 1));
       const int64_t effR = s.dilationH * (s.R - 1) + 1;
       int64_t guess = s.strideH < effR ? (avail - effR) / s.strideH + 1 : avail / s.R;
@@ -376,7 +411,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     }
     int64_t bands = ceilDiv(s.P, lo);
     needFor(ceilDiv(s.P, bands));
-    consider(s);
+    consider();
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
   // halve until one column tile of one row fits. Needed when no whole-row band fits, and
@@ -384,10 +419,9 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // move less). Skipped when the best already moves every byte exactly once.
   if (!found || bestTiming.dramReadBytes > compulsory_) {
     const int64_t maxCols = std::min(base.Q, accDepthPixels_);
-    size_t segment = kVariants;
+    size_t segment = 1;
     for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2), segment += 2) {
-      NvdlaSchedule s = base;
-      s.order = NvdlaOrder::BandOuter;
+      startTiling(NvdlaOrder::BandOuter, false, false);
       s.channelTile = cbT;
       s.channelTiles = ceilDiv(s.channelBlocks, cbT);
       s.bandRows = 1;
@@ -409,26 +443,32 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
           int64_t rows = largestFitting(std::min(s.P, accDepthPixels_ / s.Q), needForRows);
           needForRows(ceilDiv(s.P, ceilDiv(s.P, std::max<int64_t>(rows, 1))));
         }
-        consider(s);
+        consider();
       }
       if (cbT == 1) break;
     }
   }
   if (!found) {
-    NvdlaSchedule s = base;
-    s.bandRows = 1, s.bands = s.P;
-    s.colTile = 1, s.colTiles = s.Q;
-    s.channelTile = 1, s.channelTiles = s.channelBlocks;
+    NvdlaSchedule smallest = base;
+    smallest.bandRows = 1, smallest.bands = smallest.P;
+    smallest.colTile = 1, smallest.colTiles = smallest.Q;
+    smallest.channelTile = 1, smallest.channelTiles = smallest.channelBlocks;
     return fail(fmt::format(
         "buffer of {} bytes is below the smallest tile ({} bytes: one output pixel's window and "
         "one kernel group's weights of one channel block, double-buffered)",
-        bufferBytes, bufferNeed(s)));
+        bufferBytes, bufferNeed(smallest)));
   }
-  out = best;
+  out = base;
+  out.order = best.order;
+  out.weightsResident = best.weightsResident, out.inputResident = best.inputResident;
+  out.bandRows = best.bandRows, out.bands = best.bands;
+  out.colTile = best.colTile, out.colTiles = best.colTiles;
+  out.channelTile = best.channelTile, out.channelTiles = best.channelTiles;
+  out.bufferNeedBytes = best.bufferNeedBytes;
   timing = bestTiming;
-  if (memo_ && saturated) {
+  if (memo_ && saturated && bestTiming.cycles <= cyclesCutoff) {  // else maybe not the plan
     haveSaturated_ = true;
-    saturated_ = best;
+    saturated_ = out;
     saturatedTiming_ = bestTiming;
   }
   return true;

@@ -278,4 +278,23 @@ int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s) {
                    L + (readBytes + B - 1) / B + lastStore + L});
 }
 
+int64_t nvdlaTilingCyclesLowerBound(const NvdlaSchedule& s, const NvdlaTiming& traffic) {
+  // The same three sums as nvdlaCyclesLowerBound(), with this tiling's figures: the first
+  // step (sg 0, image 0, band 0, column tile 0, kernel group 0, channel tile 0) loads its
+  // input and weights in either order; the last step stores the last band's last column
+  // tile; there is one store per (super-group, image, kernel group, band, column tile), and
+  // every load and store of at least one byte costs at least its ceil(bytes / B) share.
+  const int64_t L = s.dramLatency, B = s.dramBytesPerCycle;
+  const int64_t blocks0 = s.tileChannelBlocks(0);
+  const int64_t firstLoad =
+      s.readCycles(s.bandInputRows(0) * s.colInputCols(0) * blocks0 * s.atomC +
+                   s.atomK * s.R * s.S * blocks0 * s.atomC);
+  const int64_t lastStore =
+      s.storeCycles(s.bandOutputRows(s.bands - 1), s.colOutputCols(s.colTiles - 1));
+  const int64_t stores = s.superGroups * s.images * s.kernelGroups * s.bands * s.colTiles;
+  return std::max({firstLoad + traffic.computeCycles + lastStore + L,
+                   firstLoad + stores * s.pipelineDepth + (traffic.dramWriteBytes + B - 1) / B + L,
+                   L + (traffic.dramReadBytes + B - 1) / B + lastStore + L});
+}
+
 }  // namespace analects

@@ -21,5 +21,9 @@ NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s);
 // (any bands, column and channel tiles, order and residency): O(1), for ruling out array
 // shapes that cannot be the fastest before planning them.
 int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s);
+// A lower bound on nvdlaTiming(s).cycles for s's own tiling, given its traffic
+// (nvdlaTraffic(s)): O(1), tight when compute hides the DMA (the exact compute, first load and
+// last store). Lets the batched configFor skip timing a tiling that cannot beat a known design.
+int64_t nvdlaTilingCyclesLowerBound(const NvdlaSchedule& s, const NvdlaTiming& traffic);
 
 }  // namespace analects

@@ -449,6 +449,65 @@ TEST(NvdlaLowerBound, NeverAboveTheCycles) {
   EXPECT_GT(checked, 1500);
 }
 
+// The per-tiling bound the batched configFor uses to skip timing, on every tiling the mapper
+// can build (whole-row variants, column and channel tiles), against the step replay; and a
+// plan with a cutoff at or above its cycles is the plan without one.
+TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
+  std::mt19937_64 rng(709);
+  int checked = 0, tight = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Nvdla);
+    c.style = Style::Nvdla;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    NvdlaPlanner planner(l, c);
+    NvdlaSchedule s = planner.base();
+    const int kind = int(pick(rng, 0, 5));
+    s.order = kind < 2 || kind == 5 ? NvdlaOrder::BandOuter : NvdlaOrder::KgOuter;
+    s.weightsResident = kind == 0 || kind == 4;
+    s.inputResident = kind == 2 || kind == 4;
+    s.bandRows = pick(rng, 1, s.P), s.bands = (s.P + s.bandRows - 1) / s.bandRows;
+    if (kind == 5) {  // the small-buffer search: column and channel tiles
+      s.colTile = pick(rng, 1, s.Q), s.colTiles = (s.Q + s.colTile - 1) / s.colTile;
+      s.channelTile = pick(rng, 1, s.channelBlocks);
+      s.channelTiles = (s.channelBlocks + s.channelTile - 1) / s.channelTile;
+    }
+    if (s.stepCount() > 20000) continue;
+    const NvdlaTiming t = nvdlaTiming(s);
+    ++checked;
+    ASSERT_EQ(t.cycles, replayNvdlaCycles(s)) << describe(l) << " " << c.name() << " kind " << kind;
+    const int64_t bound = nvdlaTilingCyclesLowerBound(s, nvdlaTraffic(s));
+    ASSERT_LE(bound, t.cycles) << describe(l) << " " << c.name() << " kind " << kind;
+    ASSERT_GE(bound, nvdlaCyclesLowerBound(s)) << describe(l) << " " << c.name();
+    tight += bound == t.cycles;
+
+    NvdlaSchedule plain, cut;
+    NvdlaTiming plainTiming, cutTiming;
+    if (!planner.plan(c.bufferBytes, plain, plainTiming, nullptr)) continue;
+    for (int64_t cutoff : {plainTiming.cycles, plainTiming.cycles + pick(rng, 0, 100)}) {
+      ASSERT_TRUE(planner.plan(c.bufferBytes, cut, cutTiming, nullptr, cutoff));
+      ASSERT_EQ(cutTiming.cycles, plainTiming.cycles);
+      ASSERT_EQ(cutTiming.dramReadBytes, plainTiming.dramReadBytes);
+      ASSERT_EQ(cut.bandRows, plain.bandRows);
+      ASSERT_EQ(cut.colTile, plain.colTile);
+      ASSERT_EQ(cut.channelTile, plain.channelTile);
+      ASSERT_EQ(cut.order, plain.order);
+      ASSERT_EQ(cut.weightsResident, plain.weightsResident);
+      ASSERT_EQ(cut.inputResident, plain.inputResident);
+      ASSERT_EQ(cut.bufferNeedBytes, plain.bufferNeedBytes);
+    }
+    ASSERT_TRUE(planner.plan(c.bufferBytes, cut, cutTiming, nullptr, plainTiming.cycles - 1));
+    ASSERT_GT(cutTiming.cycles, plainTiming.cycles - 1);  // it never looks better than it is
+  }
+  EXPECT_GT(checked, 1500);
+  EXPECT_GT(tight, 50);  // compute-bound tilings: the bound is their cycles
+}
+
 // The same bound for the Eyeriss-style closed form.
 TEST(EyerissLowerBound, NeverAboveTheCycles) {
   std::mt19937_64 rng(708);

@@ -239,6 +239,7 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   done.reserve(order.size());
   struct Best {
     int64_t cycles = -1, rows = 0;
+    size_t candidate = 0;
     EyerissSchedule s;
     EyerissTiming t;
   };
@@ -250,6 +251,9 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   std::vector<Best> best;
   std::vector<Candidate> candidates;
   std::vector<EyerissPlanner> planners;
+  std::vector<char> memoOn;  // per planner of the group
+  EyerissSchedule s;
+  EyerissTiming t;
   for (size_t g = 0; g < order.size();) {
     const int cls = classes.classOf[points[order[g]].layer];
     const int64_t pes = points[order[g]].alloc.pes;
@@ -286,23 +290,37 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
       return b.cycles >= 0 &&
              (cand.lowerBound > b.cycles || (cand.lowerBound == b.cycles && cand.rows > b.rows));
     };
-    for (const Candidate& cand : candidates) {
-      // Candidates come in (bound, rows) order: once every buffer is decided, all later are.
-      if (std::all_of(best.begin(), best.end(), [&](const Best& b) { return beaten(b, cand); }))
-        break;
-      EyerissPlanner& planner = planners[cand.planner];
-      if (buffers.size() > 1) planner.enableMemo();
-      for (size_t b = 0; b < buffers.size(); ++b) {
-        if (beaten(best[b], cand)) continue;
-        EyerissSchedule s;
-        EyerissTiming t;
-        if (!planner.plan(buffers[b], s, &t, nullptr)) continue;
-        Best& x = best[b];
+    // Buffers in ascending order; the previous buffer's winner is tried first (winners rarely
+    // change between neighbouring levels), so the others meet a tight best from the start.
+    memoOn.assign(used, 0);
+    size_t lead = candidates.size();  // none yet
+    for (size_t b = 0; b < buffers.size(); ++b) {
+      Best& x = best[b];
+      auto tryShape = [&](size_t ci) {
+        const Candidate& cand = candidates[ci];
+        EyerissPlanner& planner = planners[cand.planner];
+        if (buffers.size() > 1 && !memoOn[cand.planner]) {
+          planner.enableMemo();
+          memoOn[cand.planner] = 1;
+        }
+        // Only a schedule that beats the best so far matters: at most its cycles (fewer rows
+        // win ties), else one cycle fewer. Schedules bounded above that are not timed.
+        const int64_t cutoff = x.cycles < 0         ? EyerissPlanner::kAboveCutoff
+                               : cand.rows < x.rows ? x.cycles
+                                                    : x.cycles - 1;
+        if (!planner.plan(buffers[b], s, &t, nullptr, cutoff)) return;
         if (x.cycles < 0 || t.cycles < x.cycles || (t.cycles == x.cycles && cand.rows < x.rows)) {
-          x.cycles = t.cycles, x.rows = cand.rows;
+          x.cycles = t.cycles, x.rows = cand.rows, x.candidate = ci;
           x.s = s, x.t = t;
         }
+      };
+      if (lead < candidates.size()) tryShape(lead);
+      for (size_t ci = 0; ci < candidates.size(); ++ci) {
+        // Candidates come in (bound, rows) order: once one is beaten, all later are.
+        if (beaten(x, candidates[ci])) break;
+        if (ci != lead) tryShape(ci);
       }
+      if (x.cycles >= 0) lead = x.candidate;
     }
     size_t b = 0;
     for (size_t k = g; k < end; ++k) {

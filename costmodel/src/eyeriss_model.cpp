@@ -245,7 +245,7 @@ void EyerissPlanner::ready(RowTiling& t, int stage) {
 }
 
 bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming* timing,
-                          std::string* reason) {
+                          std::string* reason, int64_t cyclesCutoff) {
   auto fail = [&](std::string why) {
     if (reason) *reason = std::move(why);
     return false;
@@ -365,6 +365,11 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   setStrips(s, rows);
   const PeMapping pe = choosePe(s, gT, Kt, Ct, rows);
   s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
+  if (timing && cyclesCutoff != kAboveCutoff && eyerissCyclesLowerBound(s) > cyclesCutoff) {
+    *timing = EyerissTiming{};
+    timing->cycles = kAboveCutoff;
+    return true;
+  }
   if (memo_ && saturated) {
     haveSaturated_ = true;
     saturated_ = s;

@@ -16,6 +16,10 @@
 
 namespace analects {
 
+// A lower bound on eyerissTiming(s).cycles, O(1): the exact first load, work of every step and
+// last store, as if no DMA ever stalled a step.
+int64_t eyerissCyclesLowerBound(const EyerissSchedule& s);
+
 class EyerissPlanner {
  public:
   // config supplies the array shape, scratchpads, datapath and DRAM port; config.bufferBytes
@@ -26,8 +30,12 @@ class EyerissPlanner {
   void reset(const Layer& layer, const ArrayConfig& config);
 
   // planEyeriss for a global buffer of bufferBytes; `timing` (if given) receives
-  // eyerissTiming(out).
-  bool plan(int64_t bufferBytes, EyerissSchedule& out, EyerissTiming* timing, std::string* reason);
+  // eyerissTiming(out). With a cyclesCutoff, a schedule whose eyerissCyclesLowerBound() is
+  // above it is not timed: timing->cycles is then kAboveCutoff and its other fields unset (the
+  // batched configFor only needs to know that this shape loses). The schedule is the same.
+  static constexpr int64_t kAboveCutoff = INT64_MAX;
+  bool plan(int64_t bufferBytes, EyerissSchedule& out, EyerissTiming* timing, std::string* reason,
+            int64_t cyclesCutoff = kAboveCutoff);
 
   // Remember the timing of every planned schedule across plan() calls (it does not depend on
   // the buffer size). Off by default.

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "eyeriss_planner.h"
+
 namespace analects {
 
 namespace {
@@ -282,6 +284,27 @@ void loopClasses(int64_t radix, bool evenLast, Classes& c) {
   }
 }
 
+// Work of a step depends only on which of (gt, kt, et, ct) is the last index: its unit side
+// on (gt, kt, et), its channel side on ct. work[key], key bits: last group tile, last kernel
+// tile, last row tile, last channel tile; extents per loop (gt, kt, n, et, ct) at index 0 and
+// at the last index.
+void stepWorks(const EyerissSchedule& s, const int64_t full[5], const int64_t lastSize[5],
+               EyerissSchedule::TileWork work[16]) {
+  PassSide uSide[8], cSide[2];
+  for (int key = 0; key < 8; ++key) {
+    const bool sameAsFull = (!(key & 1) || lastSize[0] == full[0]) &&
+                            (!(key & 2) || lastSize[1] == full[1]) &&
+                            (!(key & 4) || lastSize[3] == full[3]);
+    const int64_t strips = ceilDiv(key & 4 ? lastSize[3] : full[3], s.stripRows);
+    uSide[key] = key && sameAsFull ? uSide[0]
+                                   : unitSide(s, (key & 1 ? lastSize[0] : full[0]) * strips,
+                                              key & 2 ? lastSize[1] : full[1]);
+  }
+  cSide[0] = channelSide(s, full[4]);
+  cSide[1] = lastSize[4] == full[4] ? cSide[0] : channelSide(s, lastSize[4]);
+  for (int key = 0; key < 16; ++key) work[key] = tileWorkOf(s, uSide[key & 7], cSide[key >> 3]);
+}
+
 }  // namespace
 
 bool EyerissSchedule::rowTileInterior(int64_t& first, int64_t& last) const {
@@ -383,22 +406,8 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   const CeilDivider dma(s.dramBytesPerCycle);
   auto read = [&](int64_t bytes) { return bytes == 0 ? 0 : s.dramLatency + dma(bytes); };
 
-  // Work of a step depends only on which of (gt, kt, et, ct) is the last index: its unit side
-  // on (gt, kt, et), its channel side on ct.
-  PassSide uSide[8], cSide[2];
-  for (int key = 0; key < 8; ++key) {  // bits: last group tile, last kernel tile, last row tile
-    const bool sameAsFull = (!(key & 1) || lastSize[0] == full[0]) &&
-                            (!(key & 2) || lastSize[1] == full[1]) &&
-                            (!(key & 4) || lastSize[3] == full[3]);
-    const int64_t strips = ceilDiv(key & 4 ? lastSize[3] : full[3], s.stripRows);
-    uSide[key] = key && sameAsFull ? uSide[0]
-                                   : unitSide(s, (key & 1 ? lastSize[0] : full[0]) * strips,
-                                              key & 2 ? lastSize[1] : full[1]);
-  }
-  cSide[0] = channelSide(s, full[4]);
-  cSide[1] = lastSize[4] == full[4] ? cSide[0] : channelSide(s, lastSize[4]);
   EyerissSchedule::TileWork work[16];
-  for (int key = 0; key < 16; ++key) work[key] = tileWorkOf(s, uSide[key & 7], cSide[key >> 3]);
+  stepWorks(s, full, lastSize, work);
 
   const int64_t loadFirst =
       size(0, 0) * size(1, 0) * size(4, 0) * RS + size(0, 0) * size(4, 0) * inFirst * s.W;
@@ -458,6 +467,31 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   t.cycles = t.firstLoadCycles + sum + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
   t.steps = s.stepCount();
   return t;
+}
+
+int64_t eyerissCyclesLowerBound(const EyerissSchedule& s) {
+  // cycles = firstLoad + sum_i max(work_i, next_i, prevStore_i) + lastStore + L + depth is at
+  // least firstLoad + sum_i work_i + lastStore + L + depth. A step's work depends only on its
+  // tile extents; counting only the steps whose every tile has its full extent (one unit and
+  // one channel side, as eyerissTiming() computes them) keeps the bound O(1) and cheap.
+  int64_t first, last;
+  const bool interior = s.rowTileInterior(first, last);
+  if (s.rowTiles - (interior ? last - first : 0) > Classes::kMax) return 0;  // never built
+  const int64_t radix[4] = {s.groupTiles, s.kernelTiles, s.rowTiles, s.channelTiles};
+  const int64_t full[4] = {s.groupsAt(0), s.kernelsAt(0), s.outRowsAt(0), s.channelsAt(0)};
+  const int64_t lastSize[4] = {s.groupsAt(radix[0] - 1), s.kernelsAt(radix[1] - 1),
+                               s.outRowsAt(radix[2] - 1), s.channelsAt(radix[3] - 1)};
+  int64_t fullSteps = s.images;
+  for (int d = 0; d < 4; ++d) fullSteps *= lastSize[d] == full[d] ? radix[d] : radix[d] - 1;
+  const EyerissSchedule::TileWork work = tileWorkOf(
+      s, unitSide(s, full[0] * ceilDiv(full[2], s.stripRows), full[1]), channelSide(s, full[3]));
+  const CeilDivider dma(s.dramBytesPerCycle);
+  const int64_t RS = s.R * s.S, QB = s.Q * s.outputBytes;
+  const int64_t loadFirst =
+      full[0] * full[1] * full[3] * RS + full[0] * full[3] * s.inRowsAt(0) * s.W;
+  const int64_t firstLoad = loadFirst == 0 ? 0 : s.dramLatency + dma(loadFirst);
+  const int64_t lastStore = dma(lastSize[0] * lastSize[1] * lastSize[2] * QB);
+  return firstLoad + fullSteps * work.cycles() + lastStore + s.dramLatency + s.pipelineDepth;
 }
 
 }  // namespace analects

@@ -511,7 +511,7 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
 // The same bound for the Eyeriss-style closed form.
 TEST(EyerissLowerBound, NeverAboveTheCycles) {
   std::mt19937_64 rng(708);
-  int checked = 0;
+  int checked = 0, tight = 0;
   for (int i = 0; i < 3000; ++i) {
     const Layer l = randomLayer(rng);
     ArrayConfig c = randomConfig(rng, Style::Eyeriss);
@@ -529,8 +529,35 @@ TEST(EyerissLowerBound, NeverAboveTheCycles) {
     ++checked;
     ASSERT_LE(planner.cyclesLowerBound(), t.cycles) << describe(l) << " " << c.name();
     ASSERT_EQ(t.cycles, eyerissTiming(s).cycles);
+    // The per-schedule bound the batched configFor uses to skip timing, and a plan with a
+    // cutoff: the same schedule, timed when its cycles are within the cutoff.
+    const int64_t bound = eyerissCyclesLowerBound(s);
+    ASSERT_LE(bound, t.cycles) << describe(l) << " " << c.name();
+    tight += bound * 10 >= t.cycles * 9;
+    if (s.stepCount() <= 20000) {
+      ASSERT_EQ(replayEyeriss(s).cycles, t.cycles);
+    }
+    for (int64_t cutoff : {t.cycles, t.cycles + pick(rng, 0, 100), t.cycles - 1}) {
+      EyerissSchedule cut;
+      EyerissTiming cutTiming;
+      ASSERT_TRUE(planner.plan(c.bufferBytes, cut, &cutTiming, nullptr, cutoff));
+      if (cutoff >= t.cycles) {
+        ASSERT_EQ(cutTiming.cycles, t.cycles);
+      } else {
+        ASSERT_GT(cutTiming.cycles, cutoff);
+      }
+      ASSERT_EQ(cut.tileGroups, s.tileGroups);
+      ASSERT_EQ(cut.tileKernels, s.tileKernels);
+      ASSERT_EQ(cut.tileChannels, s.tileChannels);
+      ASSERT_EQ(cut.tileRows, s.tileRows);
+      ASSERT_EQ(cut.kernelsPerPe, s.kernelsPerPe);
+      ASSERT_EQ(cut.channelsPerPe, s.channelsPerPe);
+      ASSERT_EQ(cut.chain, s.chain);
+      ASSERT_EQ(cut.bufferNeedBytes, s.bufferNeedBytes);
+    }
   }
   EXPECT_GT(checked, 1500);
+  EXPECT_GT(tight, 300);  // within 10 % of the cycles
 }
 
 // Above the saturation buffer the mappers choose one schedule whatever the buffer (what lets

@@ -53,6 +53,10 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
     throw RecipeError(fmt::format("{}: a recipe must be a mapping of keys", source));
   Recipe r;
   r.source = source;
+  // A value out of range is an error at its own line.
+  auto require = [&](bool ok, const YAML::Node& node, const std::string& what) {
+    if (!ok) throw RecipeError(fmt::format("{}: {}", where(source, node), what));
+  };
   bool haveWorkload = false;
   std::string workloadMark;
   for (const auto& kv : root) {
@@ -80,21 +84,24 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
             fmt::format("{}: key 'algorithms' must be a non-empty list", where(source, v)));
       r.algorithms.clear();
       for (const auto& a : v) r.algorithms.push_back(text(source, "algorithms", a));
-    } else if (key == "samples")
+    } else if (key == "samples") {
       r.samples = scalar<int64_t>(source, key, v, "a whole number");
-    else if (key == "seed")
+      require(r.samples > 0, v, "key 'samples' must be positive");
+    } else if (key == "seed")
       r.seed = scalar<uint64_t>(source, key, v, "a non-negative whole number");
     else if (key == "dram") {
       if (!v.IsMap())
         throw RecipeError(fmt::format("{}: key 'dram' must be a mapping", where(source, v)));
       for (const auto& d : v) {
         const std::string k = d.first.as<std::string>();
-        if (k == "bytes_per_cycle")
+        if (k == "bytes_per_cycle") {
           r.dramBytesPerCycle =
               scalar<int64_t>(source, "dram.bytes_per_cycle", d.second, "a whole number");
-        else if (k == "latency")
+          require(r.dramBytesPerCycle > 0, d.second, "key 'dram.bytes_per_cycle' must be positive");
+        } else if (k == "latency") {
           r.dramLatencyCycles = scalar<int64_t>(source, "dram.latency", d.second, "a whole number");
-        else
+          require(r.dramLatencyCycles >= 0, d.second, "key 'dram.latency' must not be negative");
+        } else
           throw RecipeError(
               fmt::format("{}: unknown key 'dram.{}' (known: bytes_per_cycle, latency)",
                           where(source, d.first), k));
@@ -109,11 +116,17 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
             throw RecipeError(
                 fmt::format("{}: key 'simulate.layers' must be a list of layer indices",
                             where(source, d.second)));
-          for (const auto& i : d.second)
+          for (const auto& i : d.second) {
             r.simulateLayers.push_back(
                 scalar<int64_t>(source, "simulate.layers", i, "a layer index"));
+            require(r.simulateLayers.back() >= 0, i,
+                    fmt::format("key 'simulate.layers': {} is not a layer index",
+                                r.simulateLayers.back()));
+          }
         } else if (k == "scale") {
           r.simulateScale = scalar<double>(source, "simulate.scale", d.second, "a number");
+          require(r.simulateScale > 0 && r.simulateScale <= 1, d.second,
+                  "key 'simulate.scale' must be in (0, 1]");
         } else {
           throw RecipeError(fmt::format("{}: unknown key 'simulate.{}' (known: layers, scale)",
                                         where(source, d.first), k));
@@ -148,17 +161,6 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
           where(source, kv.first), key));
   }
   if (!haveWorkload) throw RecipeError(fmt::format("{}: missing key 'workload'", source));
-  if (r.samples <= 0) throw RecipeError(fmt::format("{}: key 'samples' must be positive", source));
-  if (r.dramBytesPerCycle <= 0)
-    throw RecipeError(fmt::format("{}: key 'dram.bytes_per_cycle' must be positive", source));
-  if (r.dramLatencyCycles < 0)
-    throw RecipeError(fmt::format("{}: key 'dram.latency' must not be negative", source));
-  if (!(r.simulateScale > 0 && r.simulateScale <= 1))
-    throw RecipeError(fmt::format("{}: key 'simulate.scale' must be in (0, 1]", source));
-  for (auto i : r.simulateLayers)
-    if (i < 0)
-      throw RecipeError(
-          fmt::format("{}: key 'simulate.layers': {} is not a layer index", source, i));
   // Files named in a recipe are relative to the recipe.
   namespace fs = std::filesystem;
   if (!isZooName(r.workload)) {

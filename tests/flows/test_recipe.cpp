@@ -64,7 +64,15 @@ TEST(Recipe, ErrorsNameKeyAndLine) {
   expectRecipeError("workload: resnet18\ndram: {speed: 3}\n", {"line 2", "dram.speed"});
   expectRecipeError("workload: no/such/net.onnx\n", {"line 1", "'workload'", "no/such/net.onnx"});
   expectRecipeError("style: nvdla\n", {"missing key 'workload'"});
-  expectRecipeError("workload: resnet18\nsimulate: {scale: 2}\n", {"simulate.scale"});
+  expectRecipeError("workload: resnet18\nsimulate: {scale: 2}\n", {"line 2", "simulate.scale"});
+  // Values out of range name their own line too.
+  expectRecipeError("name: x\nworkload: resnet18\nsamples: 0\n",
+                    {"line 3", "'samples'", "positive"});
+  expectRecipeError("workload: resnet18\ndram:\n  latency: 3\n  bytes_per_cycle: -1\n",
+                    {"line 4", "dram.bytes_per_cycle"});
+  expectRecipeError("workload: resnet18\ndram: {latency: -1}\n", {"line 2", "dram.latency"});
+  expectRecipeError("workload: resnet18\nsimulate:\n  layers: [0,\n    -3]\n",
+                    {"line 4", "-3 is not a layer index"});
   expectRecipeError("workload: [resnet18\n", {"line", "not valid YAML"});
   expectRecipeError("- a\n- b\n", {"mapping"});
   expectRecipeError("workload: resnet18\nalgorithms: []\n", {"line 2", "algorithms"});

@@ -30,6 +30,12 @@ int64_t NvdlaSchedule::bandInputRows(int64_t b) const {
     int64_t last = std::min<int64_t>((p1 - 1) * strideH - padTop + effR - 1, H - 1);
     return last >= first ? last - first + 1 : 0;
   }
+  if (R == 1 && strideH == 1) {
+    // 1x1 rows (and every GEMM/FC view): output row p reads input row p - padTop; the general
+    // case below with its divisions by the stride folded away (the mapper's hottest call).
+    const int64_t top = std::min(p1, std::max(p0, padTop));
+    return std::max(top, std::min(p1, std::max(p0, H + padTop))) - top;
+  }
   // Stride at least the window: each output row reads its own R input rows (r * dilation),
   // the rows in between are skipped. Only rows near the borders lose taps to padding.
   auto rowsOf = [&](int64_t p) {
@@ -161,10 +167,10 @@ int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
   // Only tiles whose window starts inside the top/left padding are clipped; the first
   // unclipped one is as large as any later one (the last is smaller).
   int64_t maxRows = 0, maxCols = 0;
-  const int64_t clippedRows = s.padTop / (s.bandRows * s.strideH) + 1;
+  const int64_t clippedRows = s.padTop == 0 ? 1 : s.padTop / (s.bandRows * s.strideH) + 1;
   for (int64_t b = 0; b < std::min<int64_t>(s.bands, clippedRows + 1); ++b)
     maxRows = std::max(maxRows, s.bandInputRows(b));
-  const int64_t clippedCols = s.padLeft / (s.colTile * s.strideW) + 1;
+  const int64_t clippedCols = s.padLeft == 0 ? 1 : s.padLeft / (s.colTile * s.strideW) + 1;
   for (int64_t c = 0; c < std::min<int64_t>(s.colTiles, clippedCols + 1); ++c)
     maxCols = std::max(maxCols, s.colInputCols(c));
   const int64_t loads =

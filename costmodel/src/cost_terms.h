@@ -6,6 +6,7 @@
 // Per-style formulas: nvdla_cost.h, eyeriss_cost.h.
 #pragma once
 
+#include "analects/costmodel/cost.h"
 #include "analects/costmodel/tech.h"
 
 namespace analects {
@@ -16,6 +17,14 @@ struct EnergyTerms {
   // EnergyBreakdown::totalPj()'s order.
   Real totalPj() const { return macPj + spadPj + bufferPj + dramPj + leakagePj; }
 };
+
+// The scalar path's terms as a Cost's energy breakdown.
+inline EnergyBreakdown toBreakdown(const EnergyTerms<double>& e) {
+  EnergyBreakdown b;
+  b.macPj = e.macPj, b.spadPj = e.spadPj, b.bufferPj = e.bufferPj;
+  b.dramPj = e.dramPj, b.leakagePj = e.leakagePj;
+  return b;
+}
 
 // Average power over the run, mW (pJ/us = uW).
 template <typename Real>

@@ -552,11 +552,7 @@ class EyerissModel final : public CostModel {
     a.pes = double(pes), a.cycles = double(t.cycles);
     a.glbPjPerByte = tech.sramPjPerByte(double(c.bufferBytes));
     const EnergyTerms<double> e = eyerissEnergy(tech, a);
-    cost.energy.macPj = e.macPj;
-    cost.energy.spadPj = e.spadPj;
-    cost.energy.bufferPj = e.bufferPj;
-    cost.energy.dramPj = e.dramPj;
-    cost.energy.leakagePj = e.leakagePj;
+    cost.energy = toBreakdown(e);
     cost.areaUm2 = areaUm2(c);
     cost.powerMw = powerMw(tech, cost.energyPj(), a.cycles);
     return cost;

@@ -238,11 +238,7 @@ class NvdlaModel final : public CostModel {
     a.accPjPerByte = tech.sramPjPerByte(double(nvdlaAccumulatorBytes(c)));
     a.cbufPjPerByte = tech.sramPjPerByte(double(c.bufferBytes));
     const EnergyTerms<double> e = nvdlaEnergy(tech, a);
-    cost.energy.macPj = e.macPj;
-    cost.energy.spadPj = e.spadPj;
-    cost.energy.bufferPj = e.bufferPj;
-    cost.energy.dramPj = e.dramPj;
-    cost.energy.leakagePj = e.leakagePj;
+    cost.energy = toBreakdown(e);
     cost.areaUm2 = areaUm2(c);
     cost.powerMw = powerMw(tech, cost.energyPj(), a.cycles);
     return cost;

@@ -12,6 +12,12 @@ Style parseStyle(const std::string& text) {
   throw ConfigError(fmt::format("unknown accelerator style '{}' (known: nvdla, eyeriss)", text));
 }
 
+int64_t ArrayConfig::ifmapBusBytes() const {
+  int64_t nb = 8;
+  while (nb < 2 * cols + rows) nb *= 2;
+  return nb;
+}
+
 std::string ArrayConfig::name() const {
   if (style == Style::Nvdla) return fmt::format("nvdla_k{}_c{}_b{}", atomK, atomC, bufferBytes);
   return fmt::format("eyeriss_r{}_c{}_b{}", rows, cols, bufferBytes);

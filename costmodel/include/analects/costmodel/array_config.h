@@ -33,6 +33,9 @@ struct ArrayConfig {
   int64_t dramLatencyCycles = 20;
 
   int64_t pes() const { return style == Style::Nvdla ? atomK * atomC : rows * cols; }
+  // Eyeriss-style: bytes of the ifmap bus (one GLB read a cycle, NB consecutive bytes of the
+  // ifmap tile, multicast to the PEs diagonally): pow2Ceil(max(8, 2*cols + rows)).
+  int64_t ifmapBusBytes() const;
   // Module-name-safe identifier, e.g. nvdla_k16_c16_b65536 or eyeriss_r12_c14_b110592.
   std::string name() const;
   // Throws ConfigError naming the field.

@@ -30,7 +30,7 @@ Planned planned(uint32_t point, const Layer& layer, const ArrayConfig& c, const 
   p.point = point;
   p.macs = layer.macs(), p.outputs = layer.outputElems(), p.weights = layer.weightElems();
   p.cycles = t.cycles, p.macCycles = t.macCycles;
-  p.fillDrainCycles = t.passOverheadCycles + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+  p.fillDrainCycles = t.passOverheadCycles + t.lastStoreCycles + s.dramLatency;
   p.dramReadBytes = t.dramReadBytes, p.dramWriteBytes = t.dramWriteBytes;
   p.bufferNeedBytes = s.bufferNeedBytes;
   p.counts = eyerissCounts(s);

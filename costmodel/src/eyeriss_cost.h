@@ -66,7 +66,7 @@ inline EyerissCounts eyerissCounts(const EyerissSchedule& s) {
   n.channelRows = s.groupChannels * s.R * s.P;
   n.setInRows = (s.stripRows - 1) * s.strideH + (s.setRows - 1) * s.dilationH + 1;
   n.setPes = s.setRows * s.stripRows;
-  n.multicast = std::max<int64_t>(1, std::min(s.stacks, ceilDiv(s.tileKernels, p)));
+  n.multicast = 1;  // vertical copies read their own channels
   n.imageStrips = s.images * strips;
   n.psumPasses = 2 * channelGroups * s.rFolds - 1;
   return n;

@@ -53,53 +53,46 @@ void viewLayer(const Layer& l, EyerissSchedule& s) {
   }
 }
 
-// [PE mapping] strip width and replication for row tiles of `tileRows` output rows.
-void setStrips(EyerissSchedule& s, int64_t tileRows) {
-  s.stripRows = ceilDiv(tileRows, ceilDiv(tileRows, s.cols));
+// [PE mapping] strip width and strips per pass for row tiles of `tileRows` output rows. The
+// ifmap rows a pass reads at once, (stacks*w - 1)*strideH + (h - 1)*dilationH + 1, must fit the
+// ifmap bus. False if not even one output row does.
+bool setStrips(EyerissSchedule& s, int64_t tileRows) {
+  const int64_t NB = s.ifmapBusBytes, tail = (s.setRows - 1) * s.dilationH + 1;
+  if (tail > NB) return false;
+  const int64_t wBus = (NB - tail) / s.strideH + 1;  // most output rows the bus can serve
+  s.stripRows = std::min(ceilDiv(tileRows, ceilDiv(tileRows, s.cols)), wBus);
   s.hSlots = s.cols / s.stripRows;
+  s.stacks = std::min({s.hSlots, ceilDiv(tileRows, s.stripRows), wBus / s.stripRows});
+  return true;
 }
 
-// [PE mapping] p, q, chain (a divisor of vSlots) for tiles of g groups x k kernels x c channels
-// x outRows output rows: the fewest estimated pass cycles, blocks balanced so that units
-// (strip, kernel block) fill the stacks and channel blocks fill the chain.
-struct PeMapping {
-  int64_t p = 1, q = 1, chain = 1, stacks = 1, cycles = -1;
-};
-
-PeMapping choosePe(const EyerissSchedule& s, int64_t g, int64_t k, int64_t c, int64_t outRows) {
-  int64_t divisors[64], nd = 0, large[32], nl = 0;
-  for (int64_t d = 1; d * d <= s.vSlots; ++d)
-    if (s.vSlots % d == 0) {
-      divisors[nd++] = d;
-      if (d * d != s.vSlots) large[nl++] = s.vSlots / d;
+// [PE mapping] p, q, chain for the layer: the fewest estimated cycles over its kernels and
+// channels, kernel blocks x channel groups x passCycles (strips and folds are common factors).
+// Ties: the shorter chain, then the larger q.
+void choosePe(EyerissSchedule& s) {
+  const int64_t K = s.groupKernels, C = s.groupChannels;
+  const int64_t qCap = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, C});
+  int64_t best = -1;
+  EyerissSchedule m = s;
+  for (int64_t chain = 1; chain <= s.vSlots; ++chain) {
+    if (chain > 1 && (chain - 1) * qCap >= C) break;  // a copy would get no channel
+    for (int64_t q = std::min(qCap, ceilDiv(C, chain)); q >= 1; --q) {
+      m.chain = chain, m.channelsPerPe = q;
+      m.kernelsPerPe = std::min({s.psumSpad, s.filterSpad / (q * s.S), K});
+      const int64_t cycles =
+          m.kernelBlocksOf(K) * m.channelGroupsOf(C) * m.passCycles();
+      if (best < 0 || cycles < best) {
+        best = cycles;
+        s.chain = chain, s.channelsPerPe = q, s.kernelsPerPe = m.kernelsPerPe;
+      }
     }
-  while (nl > 0) divisors[nd++] = large[--nl];                // ascending
-  const int64_t periods = g * ceilDiv(outRows, s.stripRows);  // strips x groups
-  const int64_t qCap = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, c});
-  // Enough units to give every slot its own: chains would only shrink q.
-  const int64_t pCapWide = std::min({s.psumSpad, s.filterSpad / (qCap * s.S), k});
-  if (periods * ceilDiv(k, pCapWide) >= s.hSlots * s.vSlots) nd = 1;
-  PeMapping best;
-  for (int64_t i = 0; i < nd && divisors[i] <= c; ++i) {
-    PeMapping m;
-    m.chain = divisors[i];
-    m.stacks = s.hSlots * (s.vSlots / m.chain);
-    m.q = ceilDiv(c, std::min(c, roundUp(ceilDiv(c, qCap), m.chain)));
-    const int64_t pCap = std::min({s.psumSpad, s.filterSpad / (m.q * s.S), k});
-    const int64_t kbMin = ceilDiv(k, pCap);
-    const int64_t kbG = std::min(k, std::max(kbMin, roundUp(periods * kbMin, m.stacks) / periods));
-    m.p = ceilDiv(k, kbG);
-    const int64_t passes =
-        ceilDiv(periods * ceilDiv(k, m.p), m.stacks) * ceilDiv(ceilDiv(c, m.q), m.chain);
-    m.cycles = passes * ((s.Q + 1) * s.S * m.p * m.q + s.setRows * m.chain + m.p);
-    if (best.cycles < 0 || m.cycles < best.cycles) best = m;
   }
-  return best;
 }
 
 // [GLB tiles] bytes a tiling of gT groups x Kt kernels x Ct channels x Et output rows occupies:
-// ifmap, filter and output-staging tiles, each doubled iff it is refilled more than once in the
-// layer, plus the int32 psum tile.
+// filter words, ifmap tile (NB-aligned), each doubled iff it is refilled more than once in the
+// layer, and the int32 psum words (two halves iff the layer stores more than one tile).
+// The strip geometry (w, stacks) must be the one of Et.
 struct LoopCounts {
   int64_t gtN, ktN, etN, ctN;
 };
@@ -110,11 +103,11 @@ int64_t needBytes(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, 
   // The ifmap tile key is (gt, n, et, ct), the filter tile key (gt, kt, ct).
   const int64_t ifmapLoads = n.ctN == 1 && s.images == 1 && n.etN == 1 ? n.gtN : steps;
   const int64_t filterLoads = n.ctN == 1 ? n.gtN * n.ktN : steps;
-  const int64_t inRows = s.inRowsMax(Et);
   auto copies = [](int64_t fills) { return fills > 1 ? 2 : 1; };
-  return copies(ifmapLoads) * gT * Ct * inRows * s.W +
-         copies(filterLoads) * gT * Kt * Ct * s.R * s.S +
-         gT * Kt * Et * s.Q * (4 + copies(stores) * s.outputBytes);
+  const int64_t ifmap = roundUp(s.ifmapTileBytes(gT, Ct, s.inRowsMax(Et)), s.ifmapBusBytes);
+  const int64_t psum = gT * Kt * s.stripGroupsOf(Et) * s.Q * s.cols * 4;
+  return copies(ifmapLoads) * ifmap + copies(filterLoads) * s.filterTileBytes(gT, Kt, Ct) +
+         copies(stores) * psum;
 }
 
 int64_t needBytes(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, int64_t Et) {
@@ -123,22 +116,24 @@ int64_t needBytes(const EyerissSchedule& s, int64_t gT, int64_t Kt, int64_t Ct, 
                     ceilDiv(s.groupChannels, Ct)});
 }
 
-// Largest x in [lo, hi] with need(x) <= B, for need affine in x on [lo, hi] (it is while the
-// copy counts do not change); lo - 1 if none.
+// Largest x in [lo, hi] with fits(x), for fits monotone (true up to some x); lo - 1 if none.
 template <typename F>
-int64_t largestFitting(int64_t lo, int64_t hi, int64_t B, F&& need) {
-  if (hi < lo) return lo - 1;
-  const int64_t at = need(lo);
-  if (at > B) return lo - 1;
-  if (hi == lo) return lo;
-  const int64_t slope = need(lo + 1) - at;
-  return slope <= 0 ? hi : std::min(hi, lo + (B - at) / slope);
+int64_t largestFitting(int64_t lo, int64_t hi, F&& fits) {
+  if (hi < lo || !fits(lo)) return lo - 1;
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo + 1) / 2;
+    if (fits(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
 }
 
 struct TilingCandidate {
   bool found = false;
   bool channelTiled = false;  // channelTiles >= 2
-  int64_t rows = 0, kernelTiles = 0;
+  int64_t rows = 0, tileKernels = 0;
   __int128 traffic = 0;
 };
 
@@ -159,6 +154,7 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   s.filterSpad = config.filterSpad, s.ifmapSpad = config.ifmapSpad, s.psumSpad = config.psumSpad;
   s.dramBytesPerCycle = config.dramBytesPerCycle, s.dramLatency = config.dramLatencyCycles;
   s.pipelineDepth = config.pipelineDepth, s.outputBytes = config.outputBytes;
+  s.ifmapBusBytes = config.ifmapBusBytes();
   auto fail = [&](int kind, std::string why) {
     failure_ = kind;
     reason_ = std::move(why);
@@ -182,30 +178,31 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
         2, fmt::format("filter width S = {} does not fit the filter scratchpad ({} entries)", s.S,
                        s.filterSpad));
 
-  // [PE mapping] fold R into rFolds of h rows, E into strips of w rows; replicate.
+  // [PE mapping] fold R into rFolds of h rows; p, q, chain for the whole layer.
   s.rFolds = ceilDiv(s.R, s.rows);
   s.setRows = ceilDiv(s.R, s.rFolds);
   s.vSlots = s.rows / s.setRows;
-  setStrips(s, s.P);
+  if (!setStrips(s, s.P))
+    return fail(2, fmt::format("a set of {} filter rows at dilation {} reads {} ifmap rows at "
+                               "once, more than the {}-byte ifmap bus",
+                               s.setRows, s.dilationH, (s.setRows - 1) * s.dilationH + 1,
+                               s.ifmapBusBytes));
   const int64_t layerStrip = s.stripRows;
-  // One full pass group of the layer (every slot busy, widest blocks the spads allow), for the
-  // tie rules below: kernels per PE, channels per PE, stacks a tile of all rows can fill with
-  // strips alone.
-  qWide_ = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, s.groupChannels});
-  pWide_ = std::min({s.psumSpad, s.filterSpad / (qWide_ * s.S), s.groupKernels});
-  slotsPerStrip_ = std::max<int64_t>(1, s.hSlots * s.vSlots / ceilDiv(s.P, s.stripRows));
+  choosePe(s);
 
   const int64_t N = s.images, G = s.groups;
   const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
-  weightBytes_ = __int128(G) * Kg * Cg * s.R * s.S;
-  outBytes_ = __int128(N) * G * Kg * s.P * s.Q * s.outputBytes;
-  // Lower bound of any tiling: weights, used input rows and outputs moved once.
+  filterBytes_ = s.filterTileBytes(G, Kg, Cg);  // every kernel block's filter words once
+  // Lower bound of any tiling: filter words, used input rows and one strip group of outputs
+  // per (image, kernel) moved once.
   s.tileRows = s.P, s.rowTiles = 1;
-  leastTraffic_ = weightBytes_ + __int128(N) * s.inRowsTotal() * s.W * C + outBytes_;
+  // (With strideH > effR row tiles skip the rows between windows: no ifmap bound then.)
+  leastTraffic_ = filterBytes_ + (s.strideH > s.effR() ? 0 : __int128(N) * s.inRowsTotal() * s.W * C) +
+                  __int128(N) * G * Kg * s.Q * s.cols * s.outputBytes;
   // needBytes() <= every region at its largest, refilled (doubled).
-  const __int128 saturation = 2 * __int128(G) * Cg * s.inRowsMax(s.P) * s.W +
-                              2 * __int128(G) * Kg * Cg * s.R * s.S +
-                              __int128(G) * Kg * s.P * s.Q * (4 + 2 * s.outputBytes);
+  const __int128 saturation =
+      2 * (__int128(G) * Cg * s.inRowsMax(s.P) * s.W + s.ifmapBusBytes) + 2 * filterBytes_ +
+      2 * __int128(G) * Kg * s.P * s.Q * s.cols * 4;
   saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
 
   // The row tilings the mapper ranks, in its order. Whole strips: 1, 2, 3, 4, 6, 8, ... row
@@ -229,16 +226,15 @@ void EyerissPlanner::ready(RowTiling& t, int stage) {
   if (t.stage >= stage) return;
   EyerissSchedule s = base_;
   s.tileRows = t.rows, s.rowTiles = ceilDiv(s.P, t.rows);
-  if (t.stage < 1) {  // traffic
+  if (t.stage < 1) {  // strips and the traffic that does not depend on kernel tiles
+    setStrips(s, t.rows);
     t.rowTiles = s.rowTiles;
+    t.stripRows = s.stripRows, t.hSlots = s.hSlots, t.stacks = s.stacks;
     t.ifmapOnce = __int128(s.images) * s.inRowsTotal() * s.W * (s.groups * s.groupChannels);
-  }
-  if (t.stage < 2 && stage >= 2) {  // buffer needs of one kernel tile
-    const int64_t G = s.groups, Cg = s.groupChannels, Kg = s.groupKernels;
-    t.inRows = s.inRowsMax(t.rows);
-    t.outPerKernel = t.rows * s.Q * (4 + 2 * s.outputBytes);
-    t.need[0] = needBytes(s, 1, Kg, Cg, t.rows, {G, 1, t.rowTiles, 1});
-    t.need[1] = Cg < 2 ? 0 : needBytes(s, 1, Kg, 1, t.rows, {G, 1, t.rowTiles, Cg});
+    const int64_t stripGroups = (s.rowTiles - 1) * s.stripGroupsOf(t.rows) +
+                                s.stripGroupsOf(s.outRowsAt(s.rowTiles - 1));
+    t.outTraffic = __int128(s.images) * s.groups * s.groupKernels * stripGroups * s.Q * s.cols *
+                   s.outputBytes;
   }
   if (stage >= 3) t.classes = s.rowTileClasses();  // closed-form size
   t.stage = stage;
@@ -270,41 +266,43 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   // port, so more bandwidth is never slower.
   const int64_t B = bufferBytes, N = s.images, G = s.groups;
   const int64_t Cg = s.groupChannels, Kg = s.groupKernels;
-  const __int128 weightBytes = weightBytes_, outBytes = outBytes_;
+  const int64_t cgWidth = s.channelsPerPe * s.chain;
+  const int64_t kbL = Kg;  // kernel tiles hold any number of kernels
   TilingCandidate best;
   bool paddingRejected = false;
   for (RowTiling& tiling : tilings_) {
     if (best.found && best.traffic <= leastTraffic_) break;
     ready(tiling, 1);
     const int64_t rows = tiling.rows, etN = tiling.rowTiles;
-    const __int128 ifmapOnce = tiling.ifmapOnce;
-    // This tiling moves at least weights + ifmapOnce + outputs: skip it if that cannot win.
-    if (best.found && weightBytes + ifmapOnce + outBytes >= best.traffic) continue;
-    ready(tiling, 2);
-    const int64_t inRows = tiling.inRows;
-    // With two or more kernel tiles every region but a resident ifmap is refilled, so
-    // need(Kt) = ifmapCopies * Ct * inRows * W + Kt * (2 * Ct * R * S + rows * Q * (4 + 2 * ob)).
-    const int64_t outPerKernel = tiling.outPerKernel;
+    // This tiling moves at least filters + ifmapOnce + outputs: skip it if that cannot win.
+    if (best.found && filterBytes_ + tiling.ifmapOnce + tiling.outTraffic >= best.traffic)
+      continue;
+    EyerissSchedule g = s;
+    g.stripRows = tiling.stripRows, g.hSlots = tiling.hSlots, g.stacks = tiling.stacks;
     for (bool channelTiled : {false, true}) {
-      if (channelTiled && Cg < 2) continue;
-      const int64_t Ct = channelTiled ? 1 : Cg;  // the smallest channel tile needs least
+      if (channelTiled && Cg <= cgWidth) continue;
+      const int64_t Ct = channelTiled ? cgWidth : Cg;  // the smallest channel tile needs least
+      const int64_t ctN = ceilDiv(Cg, Ct);
       const bool resident = !channelTiled && etN == 1 && N == 1;
-      int64_t ktN = 1;
-      if (tiling.need[channelTiled] > B) {
-        const int64_t base = (resident && G == 1 ? 1 : 2) * Ct * inRows * s.W;
-        const int64_t perKernel = 2 * Ct * s.R * s.S + outPerKernel;
-        if (Kg < 2 || B < base + perKernel) continue;
-        ktN = ceilDiv(Kg, std::min(Kg - 1, (B - base) / perKernel));
+      int64_t Kt = Kg;
+      if (needBytes(g, 1, Kg, Ct, rows, {G, 1, etN, ctN}) > B) {
+        // With two or more kernel tiles the copy counts are fixed and the need grows with
+        // the tile.
+        Kt = largestFitting(1, kbL - 1, [&](int64_t k) {
+          return needBytes(g, 1, k, Ct, rows, {G, ceilDiv(Kg, k), etN, ctN}) <= B;
+        });
+        if (Kt < 1) continue;
       }
-      const __int128 traffic =
-          weightBytes * (channelTiled ? N * etN : 1) + ifmapOnce * (resident ? 1 : ktN) + outBytes;
+      const int64_t ktN = ceilDiv(Kg, Kt);
+      const __int128 traffic = filterBytes_ * (channelTiled ? N * etN : 1) +
+                               tiling.ifmapOnce * (resident ? 1 : ktN) + tiling.outTraffic;
       if (best.found && traffic >= best.traffic) continue;
       ready(tiling, 3);
       if (tiling.classes > 64) {  // bounded closed form (absurd padding only)
         paddingRejected = true;
         break;  // the next row tiling
       }
-      best = {true, channelTiled, rows, ktN, traffic};
+      best = {true, channelTiled, rows, Kt, traffic};
     }
   }
   if (!best.found && paddingRejected)
@@ -312,34 +310,36 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
         fmt::format("layer '{}': padding {} spans too many row tiles that fit a {}-byte "
                     "buffer (over 64 distinct edge tiles)",
                     layer.name, s.padTop, B));
-  if (!best.found)
+  if (!best.found) {
+    EyerissSchedule one = s;
+    setStrips(one, 1);
     return fail(fmt::format(
         "global buffer of {} bytes is below the smallest tile ({} bytes: one output row, one "
-        "kernel, one channel)",
-        B, needBytes(s, 1, 1, 1, 1)));
+        "kernel, one channel group)",
+        B, needBytes(one, 1, 1, std::min(cgWidth, Cg), 1)));
+  }
 
-  // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, no finer than one
-  // full pass group per tile, and only while the tiling still fits.
-  const int64_t qWide = qWide_, pWide = pWide_, slotsPerStrip = slotsPerStrip_;
+  // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, in whole kernel
+  // blocks / channel groups, and only while the tiling still fits.
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
+  setStrips(s, rows);
   auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
-  int64_t gT = 1, Kt = ceilDiv(Kg, best.kernelTiles), Ct = Cg;
+  int64_t gT = 1, Kt = best.tileKernels, Ct = Cg;
   if (!best.channelTiled) {
-    if (etN == 1 && N == 1) {  // ifmap resident: kernel tiles are free
-      const int64_t want = std::min(kTargetSteps, Kg / (pWide * slotsPerStrip));
-      for (int64_t ktN = want; ktN > best.kernelTiles; --ktN)
-        if (fits(1, ceilDiv(Kg, ktN), Cg)) {
-          Kt = ceilDiv(Kg, ktN);
+    if (etN == 1 && N == 1) {  // ifmap resident: kernel tiles are free, in whole blocks
+      const int64_t want = std::min(kTargetSteps, s.kernelBlocksOf(Kg));
+      for (int64_t ktN = want; ktN > ceilDiv(Kg, Kt); --ktN) {
+        const int64_t k = roundUp(ceilDiv(Kg, ktN), s.kernelsPerPe);
+        if (k < Kt && fits(1, k, Cg)) {
+          Kt = k;
           break;
         }
+      }
     }
     if (Kt == Kg && G > 1) {  // whole groups per tile
-      int64_t fitG = fits(G, Kg, Cg) ? G : largestFitting(1, G - 1, B, [&](int64_t g) {
-        return needBytes(s, g, Kg, Cg, rows);
-      });
+      const int64_t fitG = largestFitting(1, G, [&](int64_t g) { return fits(g, Kg, Cg); });
       gT = fitG;
-      const int64_t groupsPerPassGroup = std::max<int64_t>(1, slotsPerStrip / ceilDiv(Kg, pWide));
-      const int64_t want = std::min(ceilDiv(kTargetSteps, N * etN), G / groupsPerPassGroup);
+      const int64_t want = std::min(ceilDiv(kTargetSteps, N * etN), G);
       for (int64_t gtN = want; gtN > ceilDiv(G, fitG); --gtN)
         if (fits(ceilDiv(G, gtN), Kg, Cg)) {
           gT = ceilDiv(G, gtN);
@@ -347,24 +347,24 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
         }
     }
   } else {
-    // need() is affine in Ct below Cg: every region's copy count is fixed there.
-    const int64_t fitC =
-        largestFitting(1, Cg - 1, B, [&](int64_t c) { return needBytes(s, 1, Kt, c, rows); });
+    const int64_t groupsL = ceilDiv(Cg, cgWidth);
+    const int64_t fitM = largestFitting(1, groupsL - 1, [&](int64_t m) {
+      return needBytes(s, 1, Kt, m * cgWidth, rows) <= B;
+    });
     const int64_t stepsOther = ceilDiv(Kg, Kt) * N * etN;
-    const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther), Cg / qWide);
-    Ct = ceilDiv(Cg, std::max(want, ceilDiv(Cg, fitC)));  // balanced channel tiles
+    const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther), groupsL);
+    const int64_t ctN = std::max(want, ceilDiv(Cg, fitM * cgWidth));
+    Ct = std::min(Cg, roundUp(ceilDiv(Cg, ctN), cgWidth));  // balanced channel tiles
   }
   s.tileGroups = gT, s.tileKernels = Kt, s.tileChannels = Ct, s.tileRows = rows;
   s.groupTiles = ceilDiv(G, gT), s.kernelTiles = ceilDiv(Kg, Kt);
   s.channelTiles = ceilDiv(Cg, Ct), s.rowTiles = etN;
   s.bufferNeedBytes = needBytes(s, gT, Kt, Ct, rows);
+  s.kernelsPerPe = std::min(s.kernelsPerPe, Kt);  // a PE never holds more than the tile's
   if (best.traffic > (__int128(1) << 60))
     return fail(
         fmt::format("layer '{}' moves more than 2^60 bytes at this buffer size", layer.name));
 
-  setStrips(s, rows);
-  const PeMapping pe = choosePe(s, gT, Kt, Ct, rows);
-  s.kernelsPerPe = pe.p, s.channelsPerPe = pe.q, s.chain = pe.chain, s.stacks = pe.stacks;
   if (timing && cyclesCutoff != kAboveCutoff && eyerissCyclesLowerBound(s) > cyclesCutoff) {
     *timing = EyerissTiming{};
     timing->cycles = kAboveCutoff;
@@ -392,7 +392,7 @@ int64_t EyerissPlanner::cyclesLowerBound() const {
   const int64_t macs =
       s.images * s.groups * s.groupKernels * s.groupChannels * s.P * s.Q * s.R * s.S;
   const int64_t macCycles = s.Q * ceilDiv(ceilDiv(macs, s.setRows * s.vSlots * s.cols), s.Q);
-  return (s.dramLatency + 1) + macCycles + macCycles / s.Q + 1 + s.dramLatency + s.pipelineDepth;
+  return (s.dramLatency + 1) + macCycles + macCycles / s.Q + (s.pipelineDepth + 1) + s.dramLatency;
 }
 
 void EyerissPlanner::timed(const EyerissSchedule& s, EyerissTiming& timing) {
@@ -523,8 +523,7 @@ class EyerissModel final : public CostModel {
     cost.macs = layer.macs();
     cost.cycles = t.cycles;
     cost.computeCycles = t.macCycles;
-    cost.fillDrainCycles =
-        t.passOverheadCycles + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+    cost.fillDrainCycles = t.passOverheadCycles + t.lastStoreCycles + s.dramLatency;
     cost.dmaStallCycles = t.cycles - cost.computeCycles - cost.fillDrainCycles;
     cost.dramReadBytes = t.dramReadBytes;
     cost.dramWriteBytes = t.dramWriteBytes;

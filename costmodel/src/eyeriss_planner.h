@@ -54,11 +54,11 @@ class EyerissPlanner {
   // filled on first use.
   struct RowTiling {
     int64_t rows = 0;
-    int stage = 0;  // 0: nothing yet, 1: traffic, 2: needs, 3: closed-form size too
+    int stage = 0;  // 0: nothing yet, 1: strips and traffic, 3: closed-form size too
     int64_t rowTiles = 0;
-    __int128 ifmapOnce = 0;
-    int64_t inRows = 0, outPerKernel = 0, classes = 0;
-    int64_t need[2] = {0, 0};  // one kernel tile: whole channels, channel tiles of one
+    int64_t stripRows = 0, hSlots = 0, stacks = 0;  // strip geometry of this tile height
+    __int128 ifmapOnce = 0, outTraffic = 0;
+    int64_t classes = 0;
   };
   void ready(RowTiling& t, int stage);
   void timed(const EyerissSchedule& s, EyerissTiming& timing);
@@ -67,8 +67,7 @@ class EyerissPlanner {
   EyerissSchedule base_;  // everything but the tiles and the PE mapping
   int failure_ = 0;       // 0 none, 1 no PEs, 2 a layer/scratchpad problem (reason_)
   std::string reason_;
-  int64_t qWide_ = 0, pWide_ = 0, slotsPerStrip_ = 0;
-  __int128 leastTraffic_ = 0, weightBytes_ = 0, outBytes_ = 0;
+  __int128 leastTraffic_ = 0, filterBytes_ = 0;
   std::vector<RowTiling> tilings_;
   int64_t saturationBytes_ = 0;
 

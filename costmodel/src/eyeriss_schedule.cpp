@@ -39,37 +39,18 @@ int64_t EyerissSchedule::outRowsAt(int64_t et) const {
 int64_t EyerissSchedule::inRowFirstAt(int64_t et) const {
   return std::clamp<int64_t>(et * tileRows * strideH - padTop, 0, H);
 }
-namespace {
-
-// Input rows the tap rows of output rows [y0, y1) touch, when strideH >= effR (no two output
-// rows share an input row): tap r of output row y is row y*strideH - padTop + r*dilationH.
-int64_t tapRows(const EyerissSchedule& s, int64_t y0, int64_t y1) {
-  int64_t n = 0;
-  for (int64_t r = 0; r < s.R; ++r) {
-    const int64_t off = r * s.dilationH - s.padTop;
-    const int64_t lo = std::max(y0, -floorDiv(off, s.strideH));               // row >= 0
-    const int64_t hi = std::min(y1, floorDiv(s.H - 1 - off, s.strideH) + 1);  // row < H
-    n += std::max<int64_t>(0, hi - lo);
-  }
-  return n;
-}
-
-}  // namespace
-
 int64_t EyerissSchedule::inRowsAt(int64_t et) const {
-  if (strideH >= effR()) return tapRows(*this, et * tileRows, et * tileRows + outRowsAt(et));
-  // Windows overlap: the contiguous span of padded rows lo .. hi - 1, clipped to [0, H).
+  // The contiguous span of padded rows lo .. hi - 1, clipped to [0, H).
   const int64_t lo = et * tileRows * strideH - padTop;
   const int64_t hi = lo + (outRowsAt(et) - 1) * strideH + effR();
   return std::max<int64_t>(0, std::min(H, hi) - std::max<int64_t>(0, lo));
 }
 
 int64_t EyerissSchedule::inRowsMax(int64_t outRows) const {
-  return std::min(H, strideH >= effR() ? outRows * R : (outRows - 1) * strideH + effR());
+  return std::min(H, (outRows - 1) * strideH + effR());
 }
 
 int64_t EyerissSchedule::inRowsTotal() const {
-  if (strideH >= effR()) return tapRows(*this, 0, P);  // the same for every row tiling
   // Full tiles e < rowTiles-1 have windows [lo_e, lo_e + F), lo_e = e*T - pad, clipped to
   // [0, H); the sum splits into arithmetic series where the clipping is constant.
   const int64_t T = tileRows * strideH, F = (tileRows - 1) * strideH + effR(), a = padTop;
@@ -91,66 +72,37 @@ int64_t EyerissSchedule::inRowsTotal() const {
 }
 
 // ---- Work of one step [Passes] ---------------------------------------------------------------
-//
-// Kernel blocks: each group of the tile splits its kernels into kbG = ceil(K'/p) blocks (the
-// last pE = K' - (kbG-1)*p kernels); stacks take consecutive blocks, one pass group each.
-// Channel blocks likewise (cb = ceil(C'/q), last qE), `chain` per pass group. A pass lasts
-// (Q+1)*S*pMax*qMax + h*chain + pMax, and sum_passes pMax*qMax = sumP * sumQ factorizes.
-namespace {
 
-// The unit side of a tile's passes: units are (strip, group, kernel block) strip-major, i.e.
-// `periods` = strips x groups repetitions of kbG blocks (the last one pE kernels). It gives the
-// number of unit groups (one unit per stack) and the sum of their pMax. The channel side
-// (channel groups, sum of qMax) likewise. A tile's work is their product with the folds, so the
-// closed form evaluates each side once per extent.
-struct PassSide {
-  int64_t groups = 0, sumMax = 0;
-};
-
-PassSide unitSide(const EyerissSchedule& s, int64_t periods, int64_t k) {
-  const int64_t p = s.kernelsPerPe;
-  const int64_t kbG = ceilDiv(k, p), pE = k - (kbG - 1) * p, units = periods * kbG;
-  PassSide side;
-  side.groups = ceilDiv(units, s.stacks);
-  const int64_t last = units - (side.groups - 1) * s.stacks;
-  if (pE == p) {
-    side.sumMax = side.groups * p;
-  } else if (kbG == 1) {
-    side.sumMax = side.groups * pE;  // every block is the short one
-  } else if (s.stacks == 1) {
-    side.sumMax = periods * ((kbG - 1) * p + pE);
-  } else {
-    // Two consecutive blocks are never both short (kbG >= 2), so only a lone last block is.
-    side.sumMax = side.groups * p - (last == 1 ? p - pE : 0);
-  }
-  return side;
+int64_t EyerissSchedule::passCycles() const {
+  const int64_t pqS = kernelsPerPe * channelsPerPe * S;
+  return pqS + Q * (pqS + kernelsPerPe) + channelsPerPe * chain * (S + (Q - 1) * shiftTaps());
 }
-
-PassSide channelSide(const EyerissSchedule& s, int64_t c) {
-  const int64_t q = s.channelsPerPe;
-  const int64_t cb = ceilDiv(c, q), qE = c - (cb - 1) * q;
-  PassSide side;
-  side.groups = ceilDiv(cb, s.chain);
-  const int64_t cLast = cb - (side.groups - 1) * s.chain;
-  side.sumMax = side.groups * q - (cLast == 1 ? q - qE : 0);
-  return side;
+int64_t EyerissSchedule::kernelBlocksOf(int64_t kernels) const {
+  return ceilDiv(kernels, kernelsPerPe);
 }
-
-EyerissSchedule::TileWork tileWorkOf(const EyerissSchedule& s, PassSide u, PassSide c) {
-  EyerissSchedule::TileWork w;
-  w.passes = s.rFolds * u.groups * c.groups;
-  w.macCycles = s.rFolds * s.Q * s.S * u.sumMax * c.sumMax;
-  w.spadLoadCycles = s.rFolds * s.S * u.sumMax * c.sumMax;
-  w.drainCycles = s.rFolds * c.groups * (u.groups * s.setRows * s.chain + u.sumMax);
-  return w;
+int64_t EyerissSchedule::channelGroupsOf(int64_t channels) const {
+  return ceilDiv(ceilDiv(channels, channelsPerPe), chain);
 }
-
-}  // namespace
+int64_t EyerissSchedule::stripGroupsOf(int64_t outRows) const {
+  return ceilDiv(ceilDiv(outRows, stripRows), stacks);
+}
+int64_t EyerissSchedule::filterTileBytes(int64_t g, int64_t k, int64_t c) const {
+  return g * k * channelGroupsOf(c) * rFolds * channelsPerPe * S * rows;
+}
+int64_t EyerissSchedule::storeTileBytes(int64_t g, int64_t k, int64_t outRows) const {
+  return g * k * stripGroupsOf(outRows) * Q * cols * outputBytes;
+}
 
 EyerissSchedule::TileWork EyerissSchedule::tileWork(int64_t g, int64_t k, int64_t c,
                                                     int64_t outRows) const {
-  return tileWorkOf(*this, unitSide(*this, g * ceilDiv(outRows, stripRows), k),
-                    channelSide(*this, c));
+  TileWork w;
+  w.passes = g * kernelBlocksOf(k) * stripGroupsOf(outRows) * channelGroupsOf(c) * rFolds;
+  const int64_t pqS = kernelsPerPe * channelsPerPe * S;
+  w.spadLoadCycles = w.passes * pqS;
+  w.macCycles = w.passes * Q * pqS;
+  w.drainCycles = w.passes * Q * kernelsPerPe;
+  w.feedCycles = w.passes * channelsPerPe * chain * (S + (Q - 1) * shiftTaps());
+  return w;
 }
 
 // ---- Expansions (what the controller executes) -----------------------------------------------
@@ -176,53 +128,39 @@ std::vector<EyerissSchedule::Step> EyerissSchedule::expandSteps() const {
                 first || prev->groupTile != gt || prev->kernelTile != kt || prev->channelTile != ct;
             bool newIfmap = first || prev->groupTile != gt || prev->image != n ||
                             prev->rowTile != et || prev->channelTile != ct;
-            if (newFilter) st.filterBytes = st.groups * st.kernels * st.channels * R * S;
-            if (newIfmap) st.ifmapBytes = st.groups * st.channels * st.inRows * W;
+            if (newFilter) st.filterBytes = filterTileBytes(st.groups, st.kernels, st.channels);
+            if (newIfmap) st.ifmapBytes = ifmapTileBytes(st.groups, st.channels, st.inRows);
             if (ct == channelTiles - 1)
-              st.storeBytes = st.groups * st.kernels * st.outRows * Q * outputBytes;
+              st.storeBytes = storeTileBytes(st.groups, st.kernels, st.outRows);
             st.work = tileWork(st.groups, st.kernels, st.channels, st.outRows);
             steps.push_back(st);
           }
   return steps;
 }
 
-int64_t EyerissSchedule::unitCount(const Step& st) const {
-  return ceilDiv(st.outRows, stripRows) * st.groups * ceilDiv(st.kernels, kernelsPerPe);
-}
-
-EyerissSchedule::Unit EyerissSchedule::unitAt(const Step& st, int64_t unit) const {
-  const int64_t kbG = ceilDiv(st.kernels, kernelsPerPe);
-  Unit u;
-  u.block = unit % kbG;
-  u.group = unit / kbG % st.groups;
-  u.strip = unit / kbG / st.groups;
-  u.outRows = std::min(stripRows, st.outRows - u.strip * stripRows);
-  u.kernels = std::min(kernelsPerPe, st.kernels - u.block * kernelsPerPe);
-  return u;
-}
-
 std::vector<EyerissSchedule::Pass> EyerissSchedule::expandPasses(const Step& st) const {
-  const int64_t q = channelsPerPe, units = unitCount(st), cb = ceilDiv(st.channels, q);
+  const int64_t p = kernelsPerPe, q = channelsPerPe;
+  const int64_t kbN = kernelBlocksOf(st.kernels), sgN = stripGroupsOf(st.outRows);
+  const int64_t cgN = channelGroupsOf(st.channels);
+  const int64_t pqS = p * q * S;
   std::vector<Pass> passes;
-  for (int64_t ug = 0; ug * stacks < units; ++ug)
-    for (int64_t cg = 0; cg * chain < cb; ++cg)
-      for (int64_t rf = 0; rf < rFolds; ++rf) {
-        Pass ps;
-        ps.unitGroup = ug, ps.channelGroup = cg, ps.rFold = rf;
-        ps.filterRowsActive = std::min(setRows, R - rf * setRows);
-        for (int64_t u = ug * stacks; u < std::min(units, (ug + 1) * stacks); ++u) {
-          ps.maxKernels = std::max(ps.maxKernels, unitAt(st, u).kernels);
-          ++ps.stacksActive;
-        }
-        for (int64_t b = cg * chain; b < std::min(cb, (cg + 1) * chain); ++b) {
-          ps.maxChannels = std::max(ps.maxChannels, std::min(q, st.channels - b * q));
-          ++ps.chainActive;
-        }
-        ps.spadLoadCycles = S * ps.maxKernels * ps.maxChannels;
-        ps.macCycles = Q * S * ps.maxKernels * ps.maxChannels;
-        ps.drainCycles = setRows * chain + ps.maxKernels;
-        passes.push_back(ps);
-      }
+  for (int64_t gl = 0; gl < st.groups; ++gl)
+    for (int64_t kb = 0; kb < kbN; ++kb)
+      for (int64_t sg = 0; sg < sgN; ++sg)
+        for (int64_t cg = 0; cg < cgN; ++cg)
+          for (int64_t rf = 0; rf < rFolds; ++rf) {
+            Pass ps;
+            ps.group = gl, ps.block = kb, ps.stripGroup = sg, ps.channelGroup = cg, ps.rFold = rf;
+            ps.kernels = std::min(p, st.kernels - kb * p);
+            ps.channels = std::min(q * chain, st.channels - cg * q * chain);
+            ps.outRows = std::min(stacks * stripRows, st.outRows - sg * stacks * stripRows);
+            ps.filterRows = std::min(setRows, R - rf * setRows);
+            ps.spadLoadCycles = pqS;
+            ps.feedCycles = q * chain * (S + (Q - 1) * shiftTaps());
+            ps.macCycles = Q * pqS;
+            ps.drainCycles = Q * p;
+            passes.push_back(ps);
+          }
   return passes;
 }
 
@@ -241,13 +179,13 @@ EyerissTiming replayEyeriss(const EyerissSchedule& s) {
     int64_t prevStore = i > 0 ? s.writeCycles(steps[i - 1].storeBytes) : 0;
     total += std::max({st.work.cycles(), next, prevStore});
     t.macCycles += st.work.macCycles;
-    t.passOverheadCycles += st.work.spadLoadCycles + st.work.drainCycles;
+    t.passOverheadCycles += st.work.spadLoadCycles + st.work.feedCycles + st.work.drainCycles;
     t.passes += st.work.passes;
     t.dramReadBytes += st.ifmapBytes + st.filterBytes;
     t.dramWriteBytes += st.storeBytes;
   }
   t.lastStoreCycles = s.writeCycles(steps.back().storeBytes);
-  t.cycles = total + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+  t.cycles = total + t.lastStoreCycles + s.dramLatency;
   t.steps = int64_t(steps.size());
   return t;
 }
@@ -284,25 +222,14 @@ void loopClasses(int64_t radix, bool evenLast, Classes& c) {
   }
 }
 
-// Work of a step depends only on which of (gt, kt, et, ct) is the last index: its unit side
-// on (gt, kt, et), its channel side on ct. work[key], key bits: last group tile, last kernel
-// tile, last row tile, last channel tile; extents per loop (gt, kt, n, et, ct) at index 0 and
-// at the last index.
+// Work of a step depends only on which of (gt, kt, et, ct) is the last index. work[key], key
+// bits: last group tile, last kernel tile, last row tile, last channel tile; extents per loop
+// (gt, kt, n, et, ct) at index 0 and at the last index.
 void stepWorks(const EyerissSchedule& s, const int64_t full[5], const int64_t lastSize[5],
                EyerissSchedule::TileWork work[16]) {
-  PassSide uSide[8], cSide[2];
-  for (int key = 0; key < 8; ++key) {
-    const bool sameAsFull = (!(key & 1) || lastSize[0] == full[0]) &&
-                            (!(key & 2) || lastSize[1] == full[1]) &&
-                            (!(key & 4) || lastSize[3] == full[3]);
-    const int64_t strips = ceilDiv(key & 4 ? lastSize[3] : full[3], s.stripRows);
-    uSide[key] = key && sameAsFull ? uSide[0]
-                                   : unitSide(s, (key & 1 ? lastSize[0] : full[0]) * strips,
-                                              key & 2 ? lastSize[1] : full[1]);
-  }
-  cSide[0] = channelSide(s, full[4]);
-  cSide[1] = lastSize[4] == full[4] ? cSide[0] : channelSide(s, lastSize[4]);
-  for (int key = 0; key < 16; ++key) work[key] = tileWorkOf(s, uSide[key & 7], cSide[key >> 3]);
+  for (int key = 0; key < 16; ++key)
+    work[key] = s.tileWork(key & 1 ? lastSize[0] : full[0], key & 2 ? lastSize[1] : full[1],
+                           key & 8 ? lastSize[4] : full[4], key & 4 ? lastSize[3] : full[3]);
 }
 
 }  // namespace
@@ -402,15 +329,15 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
     }
   }
   const int64_t inFirst = s.inRowsAt(0);
-  const int64_t RS = s.R * s.S, QB = s.Q * s.outputBytes;
   const CeilDivider dma(s.dramBytesPerCycle);
   auto read = [&](int64_t bytes) { return bytes == 0 ? 0 : s.dramLatency + dma(bytes); };
+  auto write = [&](int64_t bytes) { return bytes == 0 ? 0 : s.pipelineDepth + dma(bytes); };
 
   EyerissSchedule::TileWork work[16];
   stepWorks(s, full, lastSize, work);
 
-  const int64_t loadFirst =
-      size(0, 0) * size(1, 0) * size(4, 0) * RS + size(0, 0) * size(4, 0) * inFirst * s.W;
+  const int64_t loadFirst = s.filterTileBytes(size(0, 0), size(1, 0), size(4, 0)) +
+                            s.ifmapTileBytes(size(0, 0), size(4, 0), inFirst);
   t.firstLoadCycles = read(loadFirst);
   t.dramReadBytes = loadFirst;
   int64_t sum = 0;
@@ -436,7 +363,8 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
       const bool ctMoves = j == 4 || radix[4] > 1;
       const bool filter = j <= 1 || ctMoves;
       const bool ifmap = j != 1 || radix[2] > 1 || radix[3] > 1 || ctMoves;
-      const int64_t bytes = (filter ? g * k * c * RS : 0) + (ifmap ? g * c * in * s.W : 0);
+      const int64_t bytes =
+          (filter ? s.filterTileBytes(g, k, c) : 0) + (ifmap ? s.ifmapTileBytes(g, c, in) : 0);
       next = read(bytes);
       t.dramReadBytes += mult * bytes;
     }
@@ -450,30 +378,29 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
         const int64_t g = j == 0 ? full[0] : e[0]->own;
         const int64_t k = j == 1 ? full[1] : j < 1 ? lastSize[1] : e[1]->own;
         const int64_t rowsOut = j == 3 ? full[3] : lastSize[3];
-        prevStore = dma(g * k * rowsOut * QB);
+        prevStore = write(s.storeTileBytes(g, k, rowsOut));
       }
     }
     sum += mult * std::max({w.cycles(), next, prevStore});
     t.macCycles += mult * w.macCycles;
-    t.passOverheadCycles += mult * (w.spadLoadCycles + w.drainCycles);
+    t.passOverheadCycles += mult * (w.spadLoadCycles + w.feedCycles + w.drainCycles);
     t.passes += mult * w.passes;
-    if (e[4]->last) t.dramWriteBytes += mult * e[0]->own * e[1]->own * e[3]->own * QB;
+    if (e[4]->last) t.dramWriteBytes += mult * s.storeTileBytes(e[0]->own, e[1]->own, e[3]->own);
 
     int d = 4;
     while (d >= 0 && ++idx[d] == cls[d].n) idx[d--] = 0;
     if (d < 0) break;
   }
-  t.lastStoreCycles = dma(lastSize[0] * lastSize[1] * lastSize[3] * QB);
-  t.cycles = t.firstLoadCycles + sum + t.lastStoreCycles + s.dramLatency + s.pipelineDepth;
+  t.lastStoreCycles = write(s.storeTileBytes(lastSize[0], lastSize[1], lastSize[3]));
+  t.cycles = t.firstLoadCycles + sum + t.lastStoreCycles + s.dramLatency;
   t.steps = s.stepCount();
   return t;
 }
 
 int64_t eyerissCyclesLowerBound(const EyerissSchedule& s) {
-  // cycles = firstLoad + sum_i max(work_i, next_i, prevStore_i) + lastStore + L + depth is at
-  // least firstLoad + sum_i work_i + lastStore + L + depth. A step's work depends only on its
-  // tile extents; counting only the steps whose every tile has its full extent (one unit and
-  // one channel side, as eyerissTiming() computes them) keeps the bound O(1) and cheap.
+  // cycles = firstLoad + sum_i max(work_i, next_i, prevStore_i) + lastStore + L is at least
+  // firstLoad + sum_i work_i + lastStore + L. A step's work depends only on its tile extents;
+  // counting only the steps whose every tile has its full extent keeps the bound O(1).
   int64_t first, last;
   const bool interior = s.rowTileInterior(first, last);
   if (s.rowTiles - (interior ? last - first : 0) > Classes::kMax) return 0;  // never built
@@ -483,15 +410,14 @@ int64_t eyerissCyclesLowerBound(const EyerissSchedule& s) {
                                s.outRowsAt(radix[2] - 1), s.channelsAt(radix[3] - 1)};
   int64_t fullSteps = s.images;
   for (int d = 0; d < 4; ++d) fullSteps *= lastSize[d] == full[d] ? radix[d] : radix[d] - 1;
-  const EyerissSchedule::TileWork work = tileWorkOf(
-      s, unitSide(s, full[0] * ceilDiv(full[2], s.stripRows), full[1]), channelSide(s, full[3]));
+  const EyerissSchedule::TileWork work = s.tileWork(full[0], full[1], full[3], full[2]);
   const CeilDivider dma(s.dramBytesPerCycle);
-  const int64_t RS = s.R * s.S, QB = s.Q * s.outputBytes;
-  const int64_t loadFirst =
-      full[0] * full[1] * full[3] * RS + full[0] * full[3] * s.inRowsAt(0) * s.W;
+  const int64_t loadFirst = s.filterTileBytes(full[0], full[1], full[3]) +
+                            s.ifmapTileBytes(full[0], full[3], s.inRowsAt(0));
   const int64_t firstLoad = loadFirst == 0 ? 0 : s.dramLatency + dma(loadFirst);
-  const int64_t lastStore = dma(lastSize[0] * lastSize[1] * lastSize[2] * QB);
-  return firstLoad + fullSteps * work.cycles() + lastStore + s.dramLatency + s.pipelineDepth;
+  const int64_t storeBytes = s.storeTileBytes(lastSize[0], lastSize[1], lastSize[2]);
+  const int64_t lastStore = storeBytes == 0 ? 0 : s.pipelineDepth + dma(storeBytes);
+  return firstLoad + fullSteps * work.cycles() + lastStore + s.dramLatency;
 }
 
 }  // namespace analects

@@ -1,19 +1,16 @@
 // EyerissSchedule: the one description of how a layer runs on an Eyeriss-style
 // (row-stationary) rows x cols PE array. The cost model computes cycles from it in closed form
-// (eyerissTiming); expandSteps()/expandPasses() list what an RTL controller executes, in order,
-// and every field below is a loop bound or tile size it can take from descriptor registers.
-// Formulas, each tied to the loop it mirrors: costmodel/docs/eyeriss.md.
+// (eyerissTiming); expandSteps()/expandPasses() list what the RTL sequencer executes, in order,
+// and every field below is a loop bound or tile size it takes from descriptor registers
+// (rtlgen/include/analects/rtlgen/eyeriss_regs.h). Formulas: costmodel/docs/eyeriss.md.
 //
-// Logical PE set: R filter rows x E output rows; PE (r, e) convolves filter row r with ifmap
-// row e*strideH + r*dilationH (1-D, along the width), psums flow up the set's column. The set is
-// folded (R into rFolds folds of setRows rows, E into strips of stripRows rows) and replicated
-// (vSlots x hSlots copies). `chain` vertically adjacent copies work on consecutive channel
-// blocks and pass psums through each other; the array holds
-// stacks = hSlots * (vSlots / chain) such chains. Each stack works on one *unit*: a (strip,
-// kernel block) pair of the tile, units numbered strip-major (strip, group, block), so strips
-// fill the stacks when kernel blocks are few (depthwise, small K).
-// A PE holds p = kernelsPerPe kernels x q = channelsPerPe channels: filter spad p*q*S weights,
-// ifmap spad q*S pixels (sliding window), psum spad p psums.
+// Logical PE set: h filter rows x w output rows; PE (r, e) convolves filter row r with ifmap
+// row e*strideH + r*dilationH (1-D, along the width), psums add up the array's columns. R is
+// folded into rFolds folds of h = setRows rows, the output rows of a tile into strips of
+// w = stripRows rows. Replication: `stacks` strips side by side (the same filters, multicast
+// along each PE row), `chain` copies stacked vertically, each on its own block of q channels
+// (their psums add up in the same column). A PE holds p = kernelsPerPe kernels x
+// q = channelsPerPe channels: filter spad p*q*S weights, ifmap window q*S pixels, psum spad p.
 //
 // Loop nest (outer to inner). A *step* is one GLB tile; steps are double-buffered in lockstep:
 //   for gt < groupTiles        tileGroups whole groups (tileGroups > 1 only if the tile holds
@@ -21,14 +18,14 @@
 //    for kt < kernelTiles      tileKernels kernels of the group
 //     for n < images
 //      for et < rowTiles       tileRows output rows
-//       for ct < channelTiles  tileChannels channels of each group       -> STEP
+//       for ct < channelTiles  tileChannels channels of each group (a multiple of q*chain)
+//                                                                         -> STEP
 //         DMA (during the previous step): ifmap tile (g, n, et, ct) if it differs from the
 //         previous step's, filter tile (g, kt, ct) if it differs. Psums stay in the GLB.
-//         for ug < ceil(units / stacks)               stack i takes unit ug*stacks + i
-//          for cg < ceil(channelBlocks / chain)       one channel block per chained copy
-//           for rf < rFolds                           -> PASS:
-//             spad load S*pMax*qMax cycles; for x < Q, c < q, s < S, k < p: one MAC a cycle
-//             (Q*S*pMax*qMax cycles); chain drain setRows*chain + pMax cycles.
+//         for gl < groups of the tile, kb < kernel blocks, sg < strip groups,
+//             cg < channel groups, rf < rFolds                             -> PASS:
+//           filter load p*q*S; per output column x < Q: feed q*chain*taps(x), MACs p*q*S,
+//           drain p (see passCycles()).
 //         if ct == last: the output tile (g, kt, n, et) is stored during the next step.
 #pragma once
 
@@ -57,8 +54,9 @@ struct EyerissSchedule {
   int64_t setRows = 1, rFolds = 1;              // h, ceil(R / h)
   int64_t stripRows = 1;                        // w: output rows of one set
   int64_t vSlots = 1, hSlots = 1;               // floor(rows / h), floor(cols / w)
-  int64_t chain = 1, stacks = 1;                // copies per psum chain (divides vSlots); chains
+  int64_t chain = 1, stacks = 1;                // vertical copies (channel blocks), strips per pass
   int64_t kernelsPerPe = 1, channelsPerPe = 1;  // p, q
+  int64_t ifmapBusBytes = 8;                    // NB: lanes of the ifmap bus
 
   // GLB tiles (loop bounds of the step loops).
   int64_t tileGroups = 1, tileKernels = 1, tileChannels = 1, tileRows = 1;
@@ -75,9 +73,8 @@ struct EyerissSchedule {
   int64_t channelsAt(int64_t ct) const;
   int64_t outRowsAt(int64_t et) const;
   // Input rows of row tile et fetched from DRAM, clipped to [0, H) (padding rows are never in
-  // DRAM): the contiguous window span when strideH < effR, else only the R tap rows of each
-  // output row (rows in between are skipped, as in the NVDLA-style model). First row in
-  // inRowFirstAt; inRowsMax bounds any tile of outRows output rows (sizes the GLB region).
+  // DRAM): the contiguous span of its output rows' windows. First row in inRowFirstAt;
+  // inRowsMax bounds any tile of outRows output rows (sizes the GLB region).
   int64_t inRowFirstAt(int64_t et) const;
   int64_t inRowsAt(int64_t et) const;
   int64_t inRowsMax(int64_t outRows) const;
@@ -89,18 +86,43 @@ struct EyerissSchedule {
   // sum over et of inRowsAt(et), in O(1) (the mapper prices many row tilings).
   int64_t inRowsTotal() const;
 
-  // Array work of one step (tile extents): passes, MAC cycles, spad-load and drain cycles.
+  // Taps fed per channel for output columns x > 0: the window slides by strideW / dilationW
+  // taps when that is a whole number below S, else all S taps are new.
+  int64_t shiftTaps() const {
+    return strideW % dilationW == 0 && strideW / dilationW < S ? strideW / dilationW : S;
+  }
+  // Cycles of one pass (every pass alike): filter load p*q*S, then per output column a feed of
+  // q*chain*taps, p*q*S MACs and a drain of p.
+  int64_t passCycles() const;
+  // Blocks of a tile: kernel blocks ceil(k / p), channel groups ceil(ceil(c / q) / chain),
+  // strip groups ceil(ceil(outRows / w) / stacks).
+  int64_t kernelBlocksOf(int64_t kernels) const;
+  int64_t channelGroupsOf(int64_t channels) const;
+  int64_t stripGroupsOf(int64_t outRows) const;
+  // DRAM bytes of a tile. Filters are stored as the array reads them: per (group, kernel block,
+  // channel group, fold), q*S `rows`-byte words per kernel of the block (byte i for PE row i;
+  // zero where a row has no filter row or channel). Outputs leave as int32 psum words of `cols` lanes, requantized to
+  // outputBytes: groups * kernels * stripGroups * Q words.
+  int64_t filterTileBytes(int64_t groups, int64_t kernels, int64_t channels) const;
+  int64_t ifmapTileBytes(int64_t groups, int64_t channels, int64_t inRows) const {
+    return groups * channels * inRows * W;
+  }
+  int64_t storeTileBytes(int64_t groups, int64_t kernels, int64_t outRows) const;
+
+  // Array work of one step (tile extents): passes and their phases.
   struct TileWork {
-    int64_t passes = 0, macCycles = 0, spadLoadCycles = 0, drainCycles = 0;
-    int64_t cycles() const { return macCycles + spadLoadCycles + drainCycles; }
+    int64_t passes = 0, macCycles = 0, spadLoadCycles = 0, feedCycles = 0, drainCycles = 0;
+    int64_t cycles() const { return macCycles + spadLoadCycles + feedCycles + drainCycles; }
   };
   TileWork tileWork(int64_t tileGroups, int64_t kernels, int64_t channels, int64_t outRows) const;
 
   int64_t readCycles(int64_t bytes) const {  // one DMA read request stream
     return bytes == 0 ? 0 : dramLatency + (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
   }
-  int64_t writeCycles(int64_t bytes) const {  // latency added once, at the end of the layer
-    return (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
+  // A store waits pipelineDepth cycles for the last psums, then streams (the DRAM latency is
+  // added once, at the end of the layer).
+  int64_t writeCycles(int64_t bytes) const {
+    return bytes == 0 ? 0 : pipelineDepth + (bytes + dramBytesPerCycle - 1) / dramBytesPerCycle;
   }
 
   // One step as the controller runs it.
@@ -114,33 +136,23 @@ struct EyerissSchedule {
   };
   std::vector<Step> expandSteps() const;
 
-  // A unit of a step: the strip and kernel block one stack works on.
-  struct Unit {
-    int64_t strip = 0, group = 0, block = 0;  // group within the tile, block within the group
-    int64_t outRows = 0, kernels = 0;         // rows of the strip, kernels of the block
-  };
-  int64_t unitCount(const Step& step) const;
-  Unit unitAt(const Step& step, int64_t unit) const;
-
   // One pass of a step as the array runs it.
   struct Pass {
-    int64_t unitGroup = 0, channelGroup = 0, rFold = 0;
-    int64_t stacksActive = 0, chainActive = 0;  // units / channel blocks in flight
-    int64_t filterRowsActive = 0;               // set height in this fold
-    int64_t maxKernels = 0, maxChannels = 0;    // pMax, qMax over the active blocks
-    int64_t spadLoadCycles = 0, macCycles = 0, drainCycles = 0;
+    int64_t group = 0, block = 0, stripGroup = 0, channelGroup = 0, rFold = 0;
+    int64_t kernels = 0, channels = 0, outRows = 0;  // active kernels, channels, output rows
+    int64_t filterRows = 0;                          // filter rows in this fold
+    int64_t spadLoadCycles = 0, feedCycles = 0, macCycles = 0, drainCycles = 0;
   };
   std::vector<Pass> expandPasses(const Step& step) const;
 };
 
 // Cycles and traffic of a schedule:
-//   cycles = load_0 + sum_i max(compute_i, load_{i+1}, store_{i-1}) + store_last
-//            + dramLatency + pipelineDepth
-// with compute_i the step's TileWork cycles (MACs + spad loads + chain drains).
+//   cycles = load_0 + sum_i max(compute_i, load_{i+1}, store_{i-1}) + store_last + dramLatency
+// with compute_i the step's TileWork cycles (filter loads + feeds + MACs + drains).
 struct EyerissTiming {
   int64_t cycles = 0;
   int64_t macCycles = 0;  // MAC-issue cycles of all passes (incl. idle lanes of edge passes)
-  int64_t passOverheadCycles = 0;  // spad loads + chain drains of all passes
+  int64_t passOverheadCycles = 0;  // filter loads + feeds + drains of all passes
   int64_t steps = 0, passes = 0;
   int64_t dramReadBytes = 0, dramWriteBytes = 0;
   int64_t firstLoadCycles = 0, lastStoreCycles = 0;

@@ -22,11 +22,13 @@ Action addGenCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("gen", "Generate the Verilog of an accelerator design");
   cmd->footer("Examples:\n  analects gen --style nvdla --pes 256 --buffer 65536 -o out/rtl\n"
               "  analects gen --style nvdla --atomk 8 --atomc 32 --buffer 32768 --dram-bw 4 -o out/k8c32\n"
+              "  analects gen --style eyeriss --rows 12 --cols 14 --buffer 110592 -o out/eyeriss\n"
+              "  analects gen --style eyeriss --rows 3 --cols 5 --buffer 4096 --spads 17,5,7 -o out/rs3x5\n"
               "Writes <top>.v, the leaf modules, design.json, config.h, filelist.f, synth.ys, fpga.ys.");
-  cmd->add_option("--style", o->style, "nvdla (eyeriss RTL is not available yet)")
+  cmd->add_option("--style", o->style, "nvdla (weight-stationary atoms) or eyeriss (row-stationary PEs)")
       ->check(CLI::IsMember({"nvdla", "eyeriss"}));
   cmd->add_option("--pes", o->pes, "PEs; NVDLA-style shape atomK x atomC as square as possible");
-  cmd->add_option("--buffer", o->buffer, "CBUF bytes (default 65536)");
+  cmd->add_option("--buffer", o->buffer, "CBUF / GLB bytes (default 65536)");
   cmd->add_option("--atomk", o->atomK, "MAC cells (kernels per cycle)");
   cmd->add_option("--atomc", o->atomC, "channels reduced per cell per cycle");
   cmd->add_option("--rows", o->rows, "Eyeriss-style PE rows");
@@ -34,8 +36,8 @@ Action addGenCommand(CLI::App& app) {
   cmd->add_option("--spads", o->spads, "Eyeriss-style scratchpad entries F,I,P (default 224,12,24)");
   cmd->add_option("--dram-bw", o->dramBw, "DRAM bytes per cycle (default 8)");
   cmd->add_option("--dram-latency", o->dramLatency, "DRAM latency in cycles (default 20)");
-  cmd->add_option("--acc-depth", o->accDepth, "accumulator depth in output pixels (default 512)");
-  cmd->add_option("--pipeline", o->pipelineDepth, "MAC pipeline depth (default 4)");
+  cmd->add_option("--acc-depth", o->accDepth, "NVDLA-style accumulator depth in output pixels (default 512)");
+  cmd->add_option("--pipeline", o->pipelineDepth, "MAC pipeline depth, at least 4 (default 4)");
   cmd->add_flag("--int32-out", o->int32Out, "write int32 outputs instead of requantized int8");
   cmd->add_option("-o,--output", o->out, "Output directory")->required();
   cmd->add_flag("--json", o->json, "Print JSON");

@@ -7,8 +7,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analects/rtlgen/eyeriss_regs.h"
 #include "analects/rtlgen/nvdla_regs.h"
 #include "analects/rtlgen/rtlgen.h"
+#include "styles.h"
 #include "templates.h"
 
 namespace analects::rtlgen {
@@ -30,6 +32,16 @@ const std::vector<std::string>& nvdlaLeaves() {
   return leaves;
 }
 
+// Leaf modules of an Eyeriss-style design, in compile order.
+const std::vector<std::string>& eyerissLeaves() {
+  static const std::vector<std::string> leaves = {
+      "analects_sram_1r1w", "analects_cbuf",     "analects_unpack",    "analects_dma_rd",
+      "analects_dma_wr",    "analects_rs_ifmap", "analects_rs_psum",   "analects_rs_pe",
+      "analects_rs_colsum", "analects_rs_seq",   "analects_cfg_regs",  "analects_desc_ring",
+      "analects_ctrl"};
+  return leaves;
+}
+
 void writeFile(const fs::path& path, const std::string& text) {
   // Write-then-rename: a reader never sees a half-written file.
   fs::path tmp = path;
@@ -45,6 +57,20 @@ void writeFile(const fs::path& path, const std::string& text) {
 
 json configJson(const ArrayConfig& c) {
   // Keys as in the flow's design.json ("arrays" entries).
+  if (c.style == Style::Eyeriss)
+    return json{{"style", styleName(c.style)},
+                {"rows", c.rows},
+                {"cols", c.cols},
+                {"filter_spad", c.filterSpad},
+                {"ifmap_spad", c.ifmapSpad},
+                {"psum_spad", c.psumSpad},
+                {"buffer_bytes", c.bufferBytes},
+                {"data_bits", c.dataBits},
+                {"acc_bits", c.accBits},
+                {"output_bytes", c.outputBytes},
+                {"pipeline_depth", c.pipelineDepth},
+                {"dram_bytes_per_cycle", c.dramBytesPerCycle},
+                {"dram_latency_cycles", c.dramLatencyCycles}};
   return json{{"style", styleName(c.style)},
               {"atomK", c.atomK},
               {"atomC", c.atomC},
@@ -70,10 +96,64 @@ json rtlJson(const NvdlaRtlParams& p) {
       {"dram_bytes_used", p.dramBytes}};
 }
 
-std::string configHeader(const ArrayConfig& c, const NvdlaRtlParams& p, const std::string& top) {
+json rtlJson(const EyerissRtlParams& p) {
+  return json{
+      {"filter_glb",
+       {{"banks", p.filterBanks}, {"rows", p.filterRows}, {"width_bits", 8 * p.rows}}},
+      {"ifmap_glb", {{"banks", 2}, {"rows", p.ifmapRows}, {"width_bits", 8 * p.busBytes}}},
+      {"psum_glb", {{"halves", 2}, {"rows", p.psumRows}, {"width_bits", 32 * p.cols}}},
+      {"ifmap_bus_bytes", p.busBytes},
+      {"layer_registers", p.layerRegs()},
+      {"descriptor_ring", {{"entries", p.descDepth}, {"words", eyeriss::kDescWords}}},
+      {"dram_port_bits", 64},
+      {"dram_bytes_used", p.dramBytes}};
+}
+
+std::string headerGuard(const std::string& top) {
   std::string guard = top;
   for (auto& ch : guard) ch = char(std::toupper(static_cast<unsigned char>(ch)));
-  guard += "_CONFIG_H";
+  return guard + "_CONFIG_H";
+}
+
+std::string configHeader(const ArrayConfig& c, const EyerissRtlParams& p, const std::string& top) {
+  const std::string guard = headerGuard(top);
+  std::ostringstream h;
+  h << "/* " << top << ": configuration of the generated accelerator (analects rtlgen). */\n"
+    << "/* Programming interface: analects/rtlgen/eyeriss_regs.h. Do not edit. */\n"
+    << "#ifndef " << guard << "\n#define " << guard << "\n\n";
+  auto def = [&](const char* name, int64_t value) {
+    h << fmt::format("#define {:<32} {}\n", fmt::format("ANALECTS_{}", name), value);
+  };
+  h << fmt::format("#define {:<32} \"{}\"\n", "ANALECTS_TOP", top);
+  def("EYERISS", 1);
+  def("ROWS", c.rows);
+  def("COLS", c.cols);
+  def("FILTER_SPAD", c.filterSpad);
+  def("IFMAP_SPAD", c.ifmapSpad);
+  def("PSUM_SPAD", c.psumSpad);
+  def("BUFFER_BYTES", c.bufferBytes);
+  def("OUTPUT_BYTES", c.outputBytes);
+  def("PIPELINE_DEPTH", c.pipelineDepth);
+  def("DRAM_BYTES_PER_CYCLE", c.dramBytesPerCycle);
+  def("DRAM_LATENCY_CYCLES", c.dramLatencyCycles);
+  def("IFMAP_BUS_BYTES", p.busBytes);
+  def("FILTER_GLB_WORDS", p.filterWords);
+  def("IFMAP_GLB_WORDS", p.ifmapWords);
+  def("PSUM_GLB_WORDS", p.psumWords);
+  def("LAYER_REGS", p.layerRegs());
+  def("DESC_RING_ENTRIES", p.descDepth);
+  def("DESC_WORDS", eyeriss::kDescWords);
+  def("DESC_MAX_REQUESTS", eyeriss::kMaxRequests);
+  def("CFG_LAYER_BASE", nvdla::kLayerRegBase);
+  def("CFG_DESC_WORD_BASE", nvdla::kDescWordBase);
+  def("CFG_DESC_PUSH", nvdla::kDescPush);
+  def("CFG_START", nvdla::kStart);
+  h << "\n#endif /* " << guard << " */\n";
+  return h.str();
+}
+
+std::string configHeader(const ArrayConfig& c, const NvdlaRtlParams& p, const std::string& top) {
+  const std::string guard = headerGuard(top);
   std::ostringstream h;
   h << "/* " << top << ": configuration of the generated accelerator (analects rtlgen). */\n"
     << "/* Programming interface: analects/rtlgen/nvdla_regs.h. Do not edit. */\n"
@@ -127,8 +207,24 @@ std::string yosysScript(const std::string& top, const std::vector<std::string>& 
 
 }  // namespace
 
+std::string topVerilog(const ArrayConfig& config) {
+  return config.style == Style::Eyeriss ? eyerissTopVerilog(config) : nvdlaTopVerilog(config);
+}
+
 GeneratedDesign generate(const ArrayConfig& config, const std::string& dir) {
-  const NvdlaRtlParams p = nvdlaRtlParams(config);  // throws for configs without RTL
+  // Sizes first: they throw for configs without RTL, before anything is written.
+  const bool eyeriss = config.style == Style::Eyeriss;
+  json rtl;
+  std::string header;
+  if (eyeriss) {
+    const EyerissRtlParams p = eyerissRtlParams(config);
+    rtl = rtlJson(p);
+    header = configHeader(config, p, topName(config));
+  } else {
+    const NvdlaRtlParams p = nvdlaRtlParams(config);
+    rtl = rtlJson(p);
+    header = configHeader(config, p, topName(config));
+  }
   GeneratedDesign g;
   g.top = topName(config);
   g.dir = dir;
@@ -136,7 +232,7 @@ GeneratedDesign generate(const ArrayConfig& config, const std::string& dir) {
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create '{}': {}", dir, ec.message()));
 
-  for (const auto& leaf : nvdlaLeaves()) {
+  for (const auto& leaf : eyeriss ? eyerissLeaves() : nvdlaLeaves()) {
     std::string file = leaf + ".v";
     writeFile(fs::path(dir) / file, templateOf(leaf).text);
     g.sources.push_back(file);
@@ -146,9 +242,9 @@ GeneratedDesign generate(const ArrayConfig& config, const std::string& dir) {
 
   json design{{"format", kFormat}, {"version", kFormatVersion},
               {"top", g.top},      {"config", configJson(config)},
-              {"rtl", rtlJson(p)}, {"sources", g.sources}};
+              {"rtl", rtl},        {"sources", g.sources}};
   writeFile(fs::path(dir) / "design.json", design.dump(2) + "\n");
-  writeFile(fs::path(dir) / "config.h", configHeader(config, p, g.top));
+  writeFile(fs::path(dir) / "config.h", header);
   std::string filelist;
   for (const auto& s : g.sources) filelist += s + "\n";
   writeFile(fs::path(dir) / "filelist.f", filelist);
@@ -193,18 +289,30 @@ Design readDesign(const std::string& path) {
   } catch (const ConfigError& e) {
     throw fail(fmt::format("config: {}", e.what()));
   }
-  integer("atomK", d.config.atomK);
-  integer("atomC", d.config.atomC);
+  if (d.config.style == Style::Eyeriss) {
+    integer("rows", d.config.rows);
+    integer("cols", d.config.cols);
+    integer("filter_spad", d.config.filterSpad);
+    integer("ifmap_spad", d.config.ifmapSpad);
+    integer("psum_spad", d.config.psumSpad);
+  } else {
+    integer("atomK", d.config.atomK);
+    integer("atomC", d.config.atomC);
+    integer("acc_depth_pixels", d.config.accDepthPixels);
+  }
   integer("buffer_bytes", d.config.bufferBytes);
   integer("output_bytes", d.config.outputBytes);
-  integer("acc_depth_pixels", d.config.accDepthPixels);
   integer("pipeline_depth", d.config.pipelineDepth);
   integer("dram_bytes_per_cycle", d.config.dramBytesPerCycle);
   integer("dram_latency_cycles", d.config.dramLatencyCycles);
   if (c.contains("data_bits")) integer("data_bits", d.config.dataBits);
   if (c.contains("acc_bits")) integer("acc_bits", d.config.accBits);
   try {
-    nvdlaRtlParams(d.config);  // validates, and rejects configs without RTL
+    // Validates, and rejects configs without RTL.
+    if (d.config.style == Style::Eyeriss)
+      eyerissRtlParams(d.config);
+    else
+      nvdlaRtlParams(d.config);
   } catch (const ConfigError& e) {
     throw fail(e.what());
   }

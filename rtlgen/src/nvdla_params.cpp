@@ -95,11 +95,15 @@ NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& c) {
 std::string topName(const ArrayConfig& c) {
   const ArrayConfig defaults;
   std::string name = c.name();
+  if (c.style == Style::Eyeriss &&
+      (c.filterSpad != defaults.filterSpad || c.ifmapSpad != defaults.ifmapSpad ||
+       c.psumSpad != defaults.psumSpad))
+    name += fmt::format("_s{}_{}_{}", c.filterSpad, c.ifmapSpad, c.psumSpad);
   if (c.dramBytesPerCycle != defaults.dramBytesPerCycle)
     name += fmt::format("_w{}", c.dramBytesPerCycle);
   if (c.outputBytes != defaults.outputBytes) name += fmt::format("_o{}", c.outputBytes);
   if (c.pipelineDepth != defaults.pipelineDepth) name += fmt::format("_p{}", c.pipelineDepth);
-  if (c.accDepthPixels != defaults.accDepthPixels) name += fmt::format("_a{}", c.accDepthPixels);
+  if (c.style == Style::Nvdla && c.accDepthPixels != defaults.accDepthPixels) name += fmt::format("_a{}", c.accDepthPixels);
   return name;
 }
 

@@ -10,6 +10,7 @@
 
 #include "analects/rtlgen/nvdla_regs.h"
 #include "analects/rtlgen/rtlgen.h"
+#include "styles.h"
 
 namespace analects::rtlgen {
 
@@ -269,7 +270,7 @@ endmodule
 
 }  // namespace
 
-std::string topVerilog(const ArrayConfig& config) {
+std::string nvdlaTopVerilog(const ArrayConfig& config) {
   const NvdlaRtlParams p = nvdlaRtlParams(config);
   using namespace nvdla;
   const int daw = p.dataAddrBits(), waw = p.weightAddrBits();

@@ -1,4 +1,5 @@
-// rtlgen: an ArrayConfig becomes a directory holding a synthesizable NVDLA-style accelerator:
+// rtlgen: an ArrayConfig becomes a directory holding a synthesizable NVDLA-style or Eyeriss-style
+// (row-stationary) accelerator:
 // the generated top (named after the config), copies of the leaf modules it instantiates
 // (templates/), design.json (the config, the single source for testbench and model),
 // config.h, a filelist and Yosys scripts. Output is deterministic: same config, same bytes.
@@ -33,8 +34,38 @@ struct NvdlaRtlParams {
 // port wider than 8 bytes, a pipeline shorter than the 4 stages of the MAC datapath).
 NvdlaRtlParams nvdlaRtlParams(const ArrayConfig& config);
 
+// Sizes of the Eyeriss-style (row-stationary) RTL (eyeriss_regs.h, notes in rtlgen/README.md).
+// The GLB holds three regions, each sized to hold bufferBytes: filter words of `rows` bytes (one
+// per PE row; banks so the DMA can write every word a beat completes), ifmap words of NB bytes
+// (NB = config.ifmapBusBytes(); two banks, even and odd word, so any NB consecutive bytes are
+// one read) and two halves of psum words (`cols` int32 lanes).
+struct EyerissRtlParams {
+  int64_t rows = 0, cols = 0, filterSpad = 0, ifmapSpad = 0, psumSpad = 0;
+  int64_t dramBytes = 0, outputBytes = 0, pipelineDepth = 0;
+  int64_t busBytes = 0;  // NB
+  int64_t filterWords = 0, filterBanks = 0, filterRows = 0;
+  int64_t ifmapWords = 0, ifmapRows = 0;  // ifmapRows per bank (2 banks)
+  int64_t psumWords = 0, psumRows = 0;    // per half
+  int64_t descDepth = 8;
+  int filterRowBits = 0, ifmapRowBits = 0, psumRowBits = 0;
+  int filterAddrBits() const;  // filter word address: row bits + log2(banks)
+  int ifmapWordBits() const;   // ifmap word address: row bits + 1 (bank)
+  int ifmapByteBits() const;   // ifmap byte address: word bits + log2(NB)
+  int busLaneBits() const;     // log2(NB)
+  int filterIndexBits() const;  // PE scratchpad index widths (at least 1)
+  int windowIndexBits() const;
+  int psumIndexBits() const;
+  int layerRegs() const;  // kRegRowBase + rows
+};
+
+// Throws ConfigError naming the field when the config has no RTL implementation (not the
+// Eyeriss style, a DRAM port wider than 8 bytes, a pipeline shorter than 4 stages, more PE rows
+// than the layer-register window holds, scratchpads above the register-file limits, ...).
+EyerissRtlParams eyerissRtlParams(const ArrayConfig& config);
+
 // Module name of the generated top: config.name() plus every RTL-relevant field that differs
-// from the defaults, e.g. nvdla_k16_c16_b65536 or nvdla_k4_c4_b4096_w4_o4.
+// from the defaults, e.g. nvdla_k16_c16_b65536, nvdla_k4_c4_b4096_w4_o4, eyeriss_r12_c14_b110592
+// or eyeriss_r3_c5_b4096_s17_5_7 (scratchpads F_I_P when not 224, 12, 24).
 std::string topName(const ArrayConfig& config);
 
 struct GeneratedDesign {

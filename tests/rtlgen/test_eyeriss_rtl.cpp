@@ -232,3 +232,24 @@ TEST(EyerissRtlYosys, Shape4x4) {
 TEST(EyerissRtlYosysLong, EyerissChip) {
   expectYosysClean(eyeriss(12, 14, 110592), "fpga.ys");
 }
+
+// The sequencer alone under Verilator: every command of every cycle against the spec's loop
+// nest, no bubbles, `last` in the final command, count = passes * (p*q*S + Q*(p*q*S + p) +
+// q*chain*(S + (Q-1)*m)), back-to-back steps (tests/rtlgen/verilator/eyeriss_seq_tb.cpp).
+TEST(EyerissRtlSeq, CommandsMatchTheLoopNest) {
+  if (!have("verilator")) GTEST_SKIP() << "verilator not installed";
+  const fs::path dir = scratch("seq_tb");
+  const fs::path src = fs::path(ANALECTS_SOURCE_DIR);
+  const fs::path log = dir / "build.log";
+  const int built = run(
+      "cd '" + dir.string() +
+          "' && verilator --cc --exe --build -j 2 -GFAW=12 -GPAW=12 -GFW=8 "
+          "-GIW=5 -GKW=5 --top-module analects_rs_seq '" +
+          (src / "templates" / "analects_rs_seq.v").string() + "' '" +
+          (src / "tests" / "rtlgen" / "verilator" / "eyeriss_seq_tb.cpp").string() + "' -o seq_tb",
+      log);
+  ASSERT_EQ(built, 0) << readFile(log);
+  const fs::path out = dir / "run.log";
+  EXPECT_EQ(run("'" + (dir / "obj_dir" / "seq_tb").string() + "'", out), 0) << readFile(out);
+  EXPECT_NE(readFile(out).find("OK"), std::string::npos) << readFile(out);
+}

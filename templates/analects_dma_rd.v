@@ -14,7 +14,8 @@ module analects_dma_rd #(
   parameter integer WUNIT = 256,  // bytes per weight block (atomK * atomC)
   parameter integer WNOUT = 1,    // weight-block banks
   parameter integer WLN   = 0,
-  parameter integer WRW   = 4
+  parameter integer WRW   = 4,
+  parameter integer DFLUSH = 0    // 1: a transfer's input ends may fill part of an atom
 ) (
   input  wire                     clk,
   input  wire                     rst_n,
@@ -100,14 +101,15 @@ module analects_dma_rd #(
     end
   end
 
-  analects_unpack #(.UNIT(DUNIT), .INB(INB), .NOUT(DNOUT), .LNOUT(DLN), .RW(DRW)) u_unpack_data (
+  analects_unpack #(.UNIT(DUNIT), .INB(INB), .NOUT(DNOUT), .LNOUT(DLN), .RW(DRW),
+                    .FLUSH(DFLUSH)) u_unpack_data (
     .clk(clk), .rst_n(rst_n), .start(start), .dst(in_dst),
-    .in_cnt(beat ? nd : {CIW{1'b0}}), .in_data(rd_data >> {nw, 3'b000}),
+    .in_cnt(beat ? nd : {CIW{1'b0}}), .in_data(rd_data >> {nw, 3'b000}), .flush(last),
     .we(d_we), .waddr(d_waddr), .wdata(d_wdata));
 
   analects_unpack #(.UNIT(WUNIT), .INB(INB), .NOUT(WNOUT), .LNOUT(WLN), .RW(WRW)) u_unpack_weight (
     .clk(clk), .rst_n(rst_n), .start(start), .dst(w_dst),
-    .in_cnt(beat ? nw : {CIW{1'b0}}), .in_data(rd_data),
+    .in_cnt(beat ? nw : {CIW{1'b0}}), .in_data(rd_data), .flush(1'b0),
     .we(w_we), .waddr(w_waddr), .wdata(w_wdata));
 
   assign busy = busy_q;

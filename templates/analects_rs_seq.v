@@ -4,10 +4,14 @@
 //   passes * (p*q*S + Q*(p*q*S + p) + q*chain*(S + (Q-1)*m))
 // cycles, the cost model's figure. Loop nest, outer to inner:
 //   gl < groups, kb < kernelBlocks, sg < stripGroups, cg < channelGroups, rf < rFolds: PASS
-//     LOAD  t < p*q*S                       filter word filterPtr + t -> filter spad entry t
+//     LOAD  k < p, c < q, s < S (t = k*q*S + c*S + s)
+//                                           filter word filterPtr + t -> filter spad entry t;
+//                                           the pass's block has kernels*q*S words (fewer
+//                                           kernels in a tile's last block): filterPtr then
+//                                           advances by the words that belong to the block
 //     x < Q:
 //       FEED  v < chain, c < q, jt < taps(x)  ifmap bytes of copy v, window segment c
-//       MAC   c < q, s < S, k < p             psum[k] += filter[(c*S+s)*p+k] * window[c*S+s]
+//       MAC   c < q, s < S, k < p             psum[k] += filter[k*q*S+c*S+s] * window[c*S+s]
 //       DRAIN k < p                           column sums of psum[k] -> GLB psum word
 // Commands are Moore outputs of the loop registers; every address advances by adds only (one
 // multiply, padLeft * colStride, is taken once at start, while the first filter word loads).
@@ -92,7 +96,8 @@ module analects_rs_seq #(
   reg [15:0]        gl_q, kb_q, sg_q, cg_q, rf_q, kbase_q;
   // Inner loops.
   reg [15:0]        x_q, v_q, c_q, s_q, k_q;
-  reg [FW-1:0]      fidx_q;
+  reg [FW-1:0]      fidx_q, qs_q;  // filter spad entry; q*S (taken in the first LOAD sweep)
+  reg [FAW-1:0]     fld_q;         // LOAD: words of this pass's block so far
   reg [IW-1:0]      widx_q, cs_q;  // MAC window entry; c*S
   // Addresses.
   reg [FAW-1:0]     fptr_q, fptr_glkb_q;
@@ -121,6 +126,13 @@ module analects_rs_seq #(
   wire kb_end = kb_q == kblocks_q - 16'd1;
   wire gl_end = gl_q == groups_q - 16'd1;
   wire csk_end  = c_end && s_end && k_end;     // LOAD and MAC: the (c, s, k) nest is done
+  // Widths of the sums below: each operand zero-extended to one bit above the wider.
+  localparam integer FSUMW = (FAW > FW) ? FAW : FW;
+  wire [FSUMW:0]  f_sum     = {{(FSUMW - FAW + 1){1'b0}}, fptr_q} + {{(FSUMW - FW + 1){1'b0}}, fidx_q};
+  wire [FW+IW:0]  widx_next = {{(FW + 1){1'b0}}, widx_q} + {{(FW + IW){1'b0}}, 1'b1};
+  wire            unused_sums = ^f_sum[FSUMW:FAW] ^ ^widx_next[FW+IW:FW];
+  // LOAD: the word of kernel k belongs to the pass's block (kernel kb*p + k exists).
+  wire kw_valid = {1'b0, kbase_q} + {1'b0, k_q} < {1'b0, kernels_q};
   wire feed_end = v_end && c_end && t_end;
   wire pass_end = ph_q == DRAIN && k_end && x_end;
   assign last = busy_q && pass_end && rf_end && cg_end && sg_end && kb_end && gl_end;
@@ -163,6 +175,8 @@ module analects_rs_seq #(
       kbase_q <= 16'd0;
       x_q <= 16'd0; v_q <= 16'd0; c_q <= 16'd0; s_q <= 16'd0; k_q <= 16'd0;
       fidx_q <= {FW{1'b0}};
+      qs_q   <= {FW{1'b0}};
+      fld_q  <= {FAW{1'b0}};
       widx_q <= {IW{1'b0}};
       cs_q   <= {IW{1'b0}};
       fptr_q      <= filter_base;
@@ -181,13 +195,42 @@ module analects_rs_seq #(
       pw_q      <= {PAW{1'b0}};
     end else if (busy_q) begin
       case (ph_q)
-        LOAD, MAC: begin
+        LOAD: begin  // k < p, c < q, s < S: spad entry t = k*q*S + c*S + s
           fidx_q <= fidx_q + {{(FW-1){1'b0}}, 1'b1};
-          if (ph_q == LOAD) fptr_q <= fptr_q + {{(FAW-1){1'b0}}, 1'b1};
+          if (kw_valid) fld_q <= fld_q + {{(FAW-1){1'b0}}, 1'b1};
+          if (!s_end) begin
+            s_q <= s_q + 16'd1;
+          end else begin
+            s_q <= 16'd0;
+            if (!c_end) begin
+              c_q <= c_q + 16'd1;
+            end else begin
+              c_q <= 16'd0;
+              k_q <= k_end ? 16'd0 : k_q + 16'd1;
+              if (k_q == 16'd0) qs_q <= fidx_q + {{(FW-1){1'b0}}, 1'b1};
+            end
+          end
+          if (csk_end) begin  // first column: tap 0 of column 0 is -padLeft
+            fidx_q     <= {FW{1'b0}};
+            widx_q     <= {IW{1'b0}};
+            fptr_q     <= fptr_q + fld_q + {{(FAW-1){1'b0}}, kw_valid};
+            fld_q      <= {FAW{1'b0}};
+            ph_q       <= FEED;
+            cs_q       <= {IW{1'b0}};
+            ch_q       <= pass_addr;
+            cx_addr_q  <= col0_addr_q;
+            tap_addr_q <= col0_addr_q;
+            cx_col_q   <= -pad32;
+            tap_col_q  <= -pad32;
+          end
+        end
+        MAC: begin  // c < q, s < S, k < p: spad entry k*q*S + c*S + s
           if (!k_end) begin
-            k_q <= k_q + 16'd1;
+            k_q    <= k_q + 16'd1;
+            fidx_q <= fidx_q + qs_q;
           end else begin
             k_q    <= 16'd0;
+            fidx_q <= widx_next[FW-1:0];
             widx_q <= widx_q + {{(IW-1){1'b0}}, 1'b1};
             if (!s_end) begin
               s_q <= s_q + 16'd1;
@@ -199,18 +242,8 @@ module analects_rs_seq #(
           if (csk_end) begin
             fidx_q <= {FW{1'b0}};
             widx_q <= {IW{1'b0}};
-            if (ph_q == LOAD) begin  // first column: tap 0 of column 0 is -padLeft
-              ph_q       <= FEED;
-              cs_q       <= {IW{1'b0}};
-              ch_q       <= pass_addr;
-              cx_addr_q  <= col0_addr_q;
-              tap_addr_q <= col0_addr_q;
-              cx_col_q   <= -pad32;
-              tap_col_q  <= -pad32;
-            end else begin
-              ph_q <= DRAIN;
-              pw_q <= pw_glkb_q + pw_sg_q + x_pw;
-            end
+            ph_q   <= DRAIN;
+            pw_q   <= pw_glkb_q + pw_sg_q + x_pw;
           end
         end
         FEED: begin
@@ -309,7 +342,7 @@ module analects_rs_seq #(
   assign issue    = busy_q;
   assign busy     = busy_q;
   assign kind     = ph_q;
-  assign f_addr   = fptr_q;
+  assign f_addr   = f_sum[FAW-1:0];
   assign fidx     = fidx_q;
   assign widx     = widx_q;
   assign seg_base = cs_q;

@@ -8,7 +8,8 @@ module analects_unpack #(
   parameter integer INB    = 8,   // bytes per DRAM beat
   parameter integer NOUT   = 1,   // banks = max entries per cycle, a power of two
   parameter integer LNOUT  = 0,   // log2(NOUT)
-  parameter integer RW     = 4    // row address bits of one bank
+  parameter integer RW     = 4,   // row address bits of one bank
+  parameter integer FLUSH  = 0    // 1: `flush` writes a last, partial entry (zero-filled)
 ) (
   input  wire                       clk,
   input  wire                       rst_n,
@@ -16,6 +17,7 @@ module analects_unpack #(
   input  wire [RW+LNOUT-1:0]        dst,      // entry address of the transfer's first entry
   input  wire [CIW-1:0]             in_cnt,   // bytes arriving this cycle (0..INB)
   input  wire [8*INB-1:0]           in_data,  // byte i in bits [8i+7:8i]
+  input  wire                       flush,    // the transfer's last bytes arrive this cycle
   output wire [NOUT-1:0]            we,
   output wire [NOUT*RW-1:0]         waddr,
   output wire [NOUT*8*UNIT-1:0]     wdata
@@ -54,6 +56,13 @@ module analects_unpack #(
         rest   = window >> (8 * UNIT * t);
         rest_n = total - UNIT[CW-1:0] * t[CW-1:0];
       end
+    // A transfer that ends inside an entry writes it as well (the bytes past the end are the
+    // queue's zeros); the caller sizes NOUT for the extra entry.
+    if (FLUSH != 0 && flush && rest_n != {CW{1'b0}}) begin
+      done_n = done_n + {{(JW-1){1'b0}}, 1'b1};
+      rest   = {8*WIN{1'b0}};
+      rest_n = {CW{1'b0}};
+    end
   end
 
   always @(posedge clk) begin

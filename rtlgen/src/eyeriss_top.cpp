@@ -164,7 +164,7 @@ module @TOP@ (
   analects_dma_rd #(
     .INB(DRAM_BYTES),
     .DUNIT(NB), .DNOUT(2), .DLN(1), .DRW(IFM_RW),
-    .WUNIT(ROWS), .WNOUT(FLT_BANKS), .WLN(FLT_LBANKS), .WRW(FLT_RW)
+    .WUNIT(ROWS), .WNOUT(FLT_BANKS), .WLN(FLT_LBANKS), .WRW(FLT_RW), .DFLUSH(1)
   ) u_load (
     .clk(clk), .rst_n(rst_n), .start(ld_start),
     .nreq(@DQ_NREQ@), .reqs(@DQ_REQS@), .in_bytes(@DQ_INB@), .w_bytes(@DQ_WB@),

@@ -1,6 +1,7 @@
 #include "golden.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace analects::sim {
 
@@ -51,6 +52,11 @@ int8_t requantize(int32_t acc, int shift, bool relu) {
   if (shift > 0) v = (v + (int64_t(1) << (shift - 1))) >> shift;  // arithmetic on int64
   const int64_t lo = relu ? 0 : -128;
   return int8_t(std::clamp<int64_t>(v, lo, 127));
+}
+
+int autoShift(const ConvView& v) {
+  const double n = double(v.C / v.groups * v.R * v.S);
+  return std::clamp(int(std::floor(std::log2(170.0 * std::sqrt(n)))), 0, 30);
 }
 
 }  // namespace analects::sim

@@ -31,6 +31,10 @@ ConvView convView(const Layer& layer);
 std::vector<int32_t> goldenConv(const ConvView& v, const std::vector<int8_t>& x,
                                 const std::vector<int8_t>& w);
 
+// The default int8 output shift of a layer: a dot product of n uniform int8 pairs has a
+// standard deviation near 5461 * sqrt(n); shift it down to about 32 so outputs use their range.
+int autoShift(const ConvView& v);
+
 // int8 output: round half up, (acc + 2^(shift-1)) >> shift (arithmetic), ReLU, saturate.
 int8_t requantize(int32_t acc, int shift, bool relu);
 

@@ -71,12 +71,6 @@ std::vector<RowGroup> rowGroups(const std::vector<int64_t>& rows, int64_t pitchW
   return groups;
 }
 
-int autoShift(const ConvView& v) {
-  // A dot product of n uniform int8 pairs has a standard deviation near 5461 * sqrt(n); shift
-  // it down to about 32 so int8 outputs use their range without saturating much.
-  const double n = double(v.C / v.groups * v.R * v.S);
-  return std::clamp(int(std::floor(std::log2(170.0 * std::sqrt(n)))), 0, 30);
-}
 
 }  // namespace
 
@@ -121,7 +115,6 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   NvdlaSchedule s;
   std::string reason;
   if (!planNvdla(layer, config, s, &reason)) throw fail(reason);
-  prog.schedule = s;
   prog.modelCycles = cost.cycles;
   if (replayNvdlaCycles(s) != cost.cycles)
     throw fail(fmt::format("cost model disagrees with its own step replay ({} vs {} cycles)",
@@ -475,7 +468,8 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
       d.pixels = uint32_t(rows * cols);
       ++outTiles;
     }
-    prog.steps.push_back(d);
+    const auto words = nv::packDescriptor(d);
+    prog.steps.emplace_back(words.begin(), words.end());
     prevInput = in;
     prevSlot = slot;
   }

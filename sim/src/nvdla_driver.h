@@ -24,15 +24,16 @@ class LayerError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What a driver hands the testbench for one layer, the same for every style.
 struct LayerProgram {
   Layer layer;  // as simulated
-  NvdlaSchedule schedule;
   int64_t modelCycles = 0;
   std::vector<std::pair<uint32_t, uint32_t>> layerRegs;  // (register, value)
-  std::vector<rtlgen::nvdla::StepDescriptor> steps;
-  std::vector<uint8_t> dram;      // initial DRAM contents: input surfaces, weight groups, outputs 0
-  uint64_t outBase = 0;           // output region: one surface of atomK channels per (block, kg)
+  std::vector<std::vector<uint64_t>> steps;               // packed step descriptors
+  std::vector<uint8_t> dram;      // initial DRAM contents: inputs, weights, outputs 0
+  uint64_t outBase = 0;           // output region
   std::vector<uint8_t> expected;  // expected bytes of the output region
+  std::vector<uint8_t> care;      // per expected byte: 1 = checked (empty: every byte)
 };
 
 struct DriverOptions {

@@ -17,6 +17,7 @@
 #include "analects/sim/sim.h"
 #include "dram_model.h"
 #include "dut_ports.h"
+#include "eyeriss_driver.h"
 #include "nvdla_driver.h"
 #include "testbench.h"
 #include "verilator_build.h"
@@ -115,7 +116,21 @@ std::vector<LayerJob> selectLayers(const Workload& w, const SimOptions& o) {
       throw SimError(fmt::format("{} is not a model library of this build", library));
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
 
-    const rtlgen::NvdlaRtlParams rtl = rtlgen::nvdlaRtlParams(design.config);
+    const ArrayConfig& config = design.config;
+    Testbench::Driver driver;
+    int64_t descDepth = 0;
+    if (config.style == Style::Eyeriss) {
+      descDepth = rtlgen::eyerissRtlParams(config).descDepth;
+      driver = [config](const Layer& l, const DriverOptions& d) {
+        return buildEyerissProgram(l, config, d);
+      };
+    } else {
+      const rtlgen::NvdlaRtlParams rtl = rtlgen::nvdlaRtlParams(config);
+      descDepth = rtl.descDepth;
+      driver = [config, rtl](const Layer& l, const DriverOptions& d) {
+        return buildProgram(l, config, rtl, d);
+      };
+    }
     const sc_core::sc_time period(10, sc_core::SC_NS);
     sc_core::sc_clock clk("clk", period);
     analects_dut::Signals signals;
@@ -123,7 +138,8 @@ std::vector<LayerJob> selectLayers(const Workload& w, const SimOptions& o) {
     DramModel dram("dram", signals, design.config.dramBytesPerCycle,
                    design.config.dramLatencyCycles);
     dram.clk(clk);
-    Testbench tb("tb", signals, dram, design.config, rtl, std::move(jobs), o, period);
+    Testbench tb("tb", signals, dram, config, std::move(driver), descDepth, std::move(jobs), o,
+                 period);
     tb.clk(clk);
     void* trace = nullptr;
     if (!o.tracePath.empty()) {

@@ -5,20 +5,20 @@
 #include <chrono>
 
 #include "analects/rtlgen/nvdla_regs.h"
-#include "nvdla_driver.h"
 
 namespace analects::sim {
 
 namespace nv = rtlgen::nvdla;
 
 Testbench::Testbench(const sc_core::sc_module_name& name, analects_dut::Signals& s, DramModel& dram,
-                     const ArrayConfig& config, const rtlgen::NvdlaRtlParams& rtl,
+                     const ArrayConfig& config, Driver driver, int64_t descDepth,
                      std::vector<LayerJob> jobs, const SimOptions& options, sc_core::sc_time period)
     : sc_core::sc_module(name),
       s_(s),
       dram_(dram),
       config_(config),
-      rtl_(rtl),
+      driver_(std::move(driver)),
+      descDepth_(descDepth),
       jobs_(std::move(jobs)),
       options_(options),
       period_(period) {
@@ -76,7 +76,7 @@ LayerSimResult Testbench::runLayer(const LayerJob& job) {
     d.seed = options_.seed * 1000003ull + job.index;
     d.shift = options_.shift;
     d.relu = options_.relu;
-    prog = buildProgram(job.layer, config_, rtl_, d);
+    prog = driver_(job.layer, d);
   } catch (const LayerError& e) {
     r.error = e.what();
     return r;
@@ -95,15 +95,15 @@ LayerSimResult Testbench::runLayer(const LayerJob& job) {
 
   for (const auto& [reg, value] : prog.layerRegs) cfgWrite(nv::kLayerRegBase + reg, value);
   // Descriptors: stage only the words that change, then push. The ring keeps one entry free.
-  std::array<uint64_t, nv::kDescWords> staged{};
-  const size_t capacity = size_t(rtl_.descDepth - 1);
+  std::vector<uint64_t> staged(prog.steps.empty() ? 0 : prog.steps[0].size(), 0);
+  const size_t capacity = size_t(descDepth_ - 1);
   size_t pushed = 0;
   auto push = [&] {
-    const auto words = nv::packDescriptor(prog.steps[pushed]);
-    for (int w = 0; w < nv::kDescWords; ++w)
-      if (words[size_t(w)] != staged[size_t(w)]) {
-        cfgWrite(nv::kDescWordBase + uint32_t(w), words[size_t(w)]);
-        staged[size_t(w)] = words[size_t(w)];
+    const auto& words = prog.steps[pushed];
+    for (size_t w = 0; w < words.size(); ++w)
+      if (words[w] != staged[w]) {
+        cfgWrite(nv::kDescWordBase + uint32_t(w), words[w]);
+        staged[w] = words[w];
       }
     cfgWrite(nv::kDescPush, 0);
     ++pushed;
@@ -142,14 +142,14 @@ LayerSimResult Testbench::runLayer(const LayerJob& job) {
     r.stallCycles = int64_t(s_.stall_cycles.read());
     const auto& mem = dram_.memory();
     for (size_t i = 0; i < prog.expected.size(); ++i)
-      r.mismatches += mem[prog.outBase + i] != prog.expected[i];
+      r.mismatches += (prog.care.empty() || prog.care[i]) && mem[prog.outBase + i] != prog.expected[i];
     r.outputsMatch = r.mismatches == 0;
     r.errorPct = r.modelCycles > 0
                      ? 100.0 * double(r.rtlCycles - r.modelCycles) / double(r.modelCycles)
                      : 0.0;
     r.utilization =
         r.rtlCycles > 0
-            ? double(r.macs) / (double(config_.atomK * config_.atomC) * double(r.rtlCycles))
+            ? double(r.macs) / (double(config_.pes()) * double(r.rtlCycles))
             : 0.0;
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();

@@ -12,6 +12,7 @@
 #include "analects/sim/sim.h"
 #include "dram_model.h"
 #include "dut_ports.h"
+#include "nvdla_driver.h"
 
 namespace analects::sim {
 
@@ -24,8 +25,12 @@ class Testbench : public sc_core::sc_module {
  public:
   sc_core::sc_in<bool> clk{"clk"};
 
+  // The driver of the design's style: one layer's program (throws LayerError).
+  using Driver = std::function<LayerProgram(const Layer&, const DriverOptions&)>;
+
+  // descDepth: entries of the design's step-descriptor ring (one stays empty).
   Testbench(const sc_core::sc_module_name& name, analects_dut::Signals& s, DramModel& dram,
-            const ArrayConfig& config, const rtlgen::NvdlaRtlParams& rtl,
+            const ArrayConfig& config, Driver driver, int64_t descDepth,
             std::vector<LayerJob> jobs, const SimOptions& options, sc_core::sc_time period);
 
   std::vector<LayerSimResult> results;
@@ -42,7 +47,8 @@ class Testbench : public sc_core::sc_module {
   analects_dut::Signals& s_;
   DramModel& dram_;
   ArrayConfig config_;
-  rtlgen::NvdlaRtlParams rtl_;
+  Driver driver_;
+  int64_t descDepth_;
   std::vector<LayerJob> jobs_;
   SimOptions options_;
   sc_core::sc_time period_;

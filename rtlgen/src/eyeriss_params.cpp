@@ -30,6 +30,9 @@ int EyerissRtlParams::windowIndexBits() const {
 int EyerissRtlParams::psumIndexBits() const {
   return std::max(1, log2Ceil(psumSpad));
 }
+int EyerissRtlParams::psumAddrBits() const {
+  return psumRowBits + log2Ceil(psumBanks);
+}
 int EyerissRtlParams::layerRegs() const {
   return int(eyeriss::kRegRowBase + rows);
 }
@@ -83,14 +86,16 @@ EyerissRtlParams eyerissRtlParams(const ArrayConfig& c) {
   p.ifmapWords = ceilDiv(c.bufferBytes, p.busBytes);
   p.ifmapRows = ceilDiv(p.ifmapWords, 2);
   p.psumWords = ceilDiv(c.bufferBytes, 4 * c.cols);
-  p.psumRows = p.psumWords;
+  // A store streams B bytes a cycle: banks of words, read a row (every bank) at a time.
+  p.psumBanks = pow2Ceil(ceilDiv(B, c.cols * c.outputBytes));
+  p.psumRows = ceilDiv(p.psumWords, p.psumBanks);
   p.filterRowBits = rowBits(p.filterRows);
   p.ifmapRowBits = rowBits(p.ifmapRows);
   p.psumRowBits = rowBits(p.psumRows);
   p.filterRows = spareRows(p.filterRows, p.filterRowBits);
   p.ifmapRows = spareRows(p.ifmapRows, p.ifmapRowBits);
   p.psumRows = spareRows(p.psumRows, p.psumRowBits);
-  if (p.filterAddrBits() > 32 || p.ifmapByteBits() > 32 || p.psumRowBits > 32)
+  if (p.filterAddrBits() > 32 || p.ifmapByteBits() > 32 || p.psumAddrBits() > 32)
     fail(fmt::format("buffer bytes = {} need more than 32 address bits", c.bufferBytes));
   return p;
 }

@@ -90,8 +90,11 @@ module @TOP@ (
   localparam integer IFM_ROWS    = @IROWS@;
   localparam integer IFM_RW      = @IRW@;
   localparam integer IBA         = IFM_RW + 1 + LNB;  // ifmap byte address bits
-  localparam integer PSUM_ROWS   = @PROWS@;
+  localparam integer PSUM_ROWS   = @PROWS@;  // per bank
   localparam integer PSUM_RW     = @PRW@;
+  localparam integer PSUM_BANKS  = @PB@;
+  localparam integer PSUM_LBANKS = @PLB@;
+  localparam integer PAW         = PSUM_RW + PSUM_LBANKS;  // psum word address bits
   localparam integer NREG        = @NREG@;
   localparam integer ROW_REG     = @R_ROW@;
   localparam integer WORDS       = @WORDS@;
@@ -190,8 +193,8 @@ module @TOP@ (
   wire [31:0]        seq_i_addr;
   wire signed [31:0] seq_col, seq_y_abs;
   wire [KW-1:0]      seq_k;
-  wire [PSUM_RW-1:0] seq_p_addr;
-  analects_rs_seq #(.FAW(FAW), .FW(FW), .IW(IW), .KW(KW), .PAW(PSUM_RW)) u_seq (
+  wire [PAW-1:0]     seq_p_addr;
+  analects_rs_seq #(.FAW(FAW), .FW(FW), .IW(IW), .KW(KW), .PAW(PAW)) u_seq (
     .clk(clk), .rst_n(rst_n), .start(cp_start),
     .sn(ks), .qn(qn), .pk(pk), .qc(qc), .chain(chain), .mtaps(mtaps), .rfolds(rfolds),
     .sw(sw), .dw(dw), .pad_left(pad_left), .skip_cols(skip_cols),
@@ -229,11 +232,11 @@ module @TOP@ (
   reg [IW-1:0]      s1_widx, s1_seg_base, s1_seg_end;
   reg [7:0]         s1_copy;
   reg [KW-1:0]      s1_k;
-  reg [PSUM_RW-1:0] s1_p_addr;
+  reg [PAW-1:0]     s1_p_addr;
   // S2: drain.
   reg               s2_drain, s2_p_valid, s2_p_acc, s2_p_half;
   reg [KW-1:0]      s2_k;
-  reg [PSUM_RW-1:0] s2_p_addr;
+  reg [PAW-1:0]     s2_p_addr;
   always @(posedge clk) begin
     if (!rst_n) begin
       s1_load  <= 1'b0;
@@ -299,8 +302,9 @@ module @TOP@ (
 
   wire               st_s_re, st_s_bank;
   wire [PSUM_RW-1:0] st_s_row;
-  wire [32*COLS-1:0] st_s_rdata;
-  analects_rs_psum #(.COLS(COLS), .ROWS(PSUM_ROWS), .RW(PSUM_RW)) u_glb_psum (
+  wire [32*COLS*PSUM_BANKS-1:0] st_s_rdata;
+  analects_rs_psum #(.COLS(COLS), .ROWS(PSUM_ROWS), .RW(PSUM_RW), .SUBS(PSUM_BANKS),
+                     .LSUBS(PSUM_LBANKS)) u_glb_psum (
     .clk(clk), .rst_n(rst_n),
     .d_re(s2_drain), .d_half(s2_p_half), .d_row(s2_p_addr), .d_write(s2_p_valid),
     .d_acc(s2_p_acc), .colsum(colsum),
@@ -308,7 +312,7 @@ module @TOP@ (
 
   // ---------------------------------------------------------------- store: psum -> DRAM
   wire [8*DRAM_BYTES-1:0] st_wr_data;
-  analects_dma_wr #(.ATOM_K(COLS), .OUT_BYTES(OUT_BYTES), .INB(DRAM_BYTES), .SUBS(1),
+  analects_dma_wr #(.ATOM_K(COLS), .OUT_BYTES(OUT_BYTES), .INB(DRAM_BYTES), .SUBS(PSUM_BANKS),
                     .RW(PSUM_RW), .PIPE_DEPTH(PIPE_DEPTH)) u_store (
     .clk(clk), .rst_n(rst_n), .start(st_start),
     .out_addr(st_desc_q[0 +: 32]), .pixels(st_desc_q[32 +: 32]), .bank(st_desc_q[64]),
@@ -357,6 +361,8 @@ std::string eyerissTopVerilog(const ArrayConfig& config) {
   set("IWIDTH", 8 * p.busBytes);
   set("PROWS", p.psumRows);
   set("PRW", p.psumRowBits);
+  set("PB", p.psumBanks);
+  set("PLB", log2Ceil(p.psumBanks));
   set("PWIDTH", 32 * p.cols);
   set("NREG", p.layerRegs());
   set("R_ROW", kRegRowBase);
@@ -413,7 +419,7 @@ std::string eyerissTopVerilog(const ArrayConfig& config) {
 
   // Words 11..20 (compute, store) from the step in flight; bit offsets from word 11.
   auto d = [&](const char* key, int lo, int width) { v[key] = use.slice("cp_desc_q", lo, width); };
-  const int prw = p.psumRowBits;
+  const int prw = p.psumAddrBits();
   d("D_FBASE", 0, p.filterAddrBits());
   d("D_IBASE", 32, 32);
   d("D_YREL", 64, 32);

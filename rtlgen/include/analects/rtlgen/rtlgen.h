@@ -45,7 +45,8 @@ struct EyerissRtlParams {
   int64_t busBytes = 0;  // NB
   int64_t filterWords = 0, filterBanks = 0, filterRows = 0;
   int64_t ifmapWords = 0, ifmapRows = 0;  // ifmapRows per bank (2 banks)
-  int64_t psumWords = 0, psumRows = 0;    // per half
+  int64_t psumWords = 0, psumRows = 0;    // per half; rows per bank
+  int64_t psumBanks = 1;  // words interleaved so a store reads B bytes a cycle: rows of banks words
   int64_t descDepth = 8;
   int filterRowBits = 0, ifmapRowBits = 0, psumRowBits = 0;
   int filterAddrBits() const;  // filter word address: row bits + log2(banks)
@@ -55,6 +56,7 @@ struct EyerissRtlParams {
   int filterIndexBits() const;  // PE scratchpad index widths (at least 1)
   int windowIndexBits() const;
   int psumIndexBits() const;
+  int psumAddrBits() const;  // psum word address: row bits + log2(banks)
   int layerRegs() const;  // kRegRowBase + rows
 };
 

@@ -6,7 +6,7 @@
 // GLB:        4096 bytes per region
 //             filter 2 bank(s) x 512 x 32 bits (byte i: PE row i)
 //             ifmap  2 banks x 128 x 128 bits (ifmap bus: 16 bytes)
-//             psum   2 halves x 256 x 128 bits (lane j: PE column j)
+//             psum   2 halves x 128 x 128 bits (lane j: PE column j)
 // Pipeline:   issue, SRAM read / MAC, column sum, psum write; stores wait 4 cycles
 // DRAM port:  8 bytes/cycle; outputs int8 (rounding shift, optional ReLU)
 //
@@ -71,8 +71,11 @@ module eyeriss_r4_c4_b4096_s64_12_16 (
   localparam integer IFM_ROWS    = 128;
   localparam integer IFM_RW      = 7;
   localparam integer IBA         = IFM_RW + 1 + LNB;  // ifmap byte address bits
-  localparam integer PSUM_ROWS   = 256;
-  localparam integer PSUM_RW     = 8;
+  localparam integer PSUM_ROWS   = 128;  // per bank
+  localparam integer PSUM_RW     = 7;
+  localparam integer PSUM_BANKS  = 2;
+  localparam integer PSUM_LBANKS = 1;
+  localparam integer PAW         = PSUM_RW + PSUM_LBANKS;  // psum word address bits
   localparam integer NREG        = 26;
   localparam integer ROW_REG     = 22;
   localparam integer WORDS       = 21;
@@ -145,7 +148,7 @@ module eyeriss_r4_c4_b4096_s64_12_16 (
   analects_dma_rd #(
     .INB(DRAM_BYTES),
     .DUNIT(NB), .DNOUT(2), .DLN(1), .DRW(IFM_RW),
-    .WUNIT(ROWS), .WNOUT(FLT_BANKS), .WLN(FLT_LBANKS), .WRW(FLT_RW)
+    .WUNIT(ROWS), .WNOUT(FLT_BANKS), .WLN(FLT_LBANKS), .WRW(FLT_RW), .DFLUSH(1)
   ) u_load (
     .clk(clk), .rst_n(rst_n), .start(ld_start),
     .nreq(dq[128 +: 3]), .reqs(dq[192 +: 512]), .in_bytes(dq[0 +: 32]), .w_bytes(dq[32 +: 32]),
@@ -171,8 +174,8 @@ module eyeriss_r4_c4_b4096_s64_12_16 (
   wire [31:0]        seq_i_addr;
   wire signed [31:0] seq_col, seq_y_abs;
   wire [KW-1:0]      seq_k;
-  wire [PSUM_RW-1:0] seq_p_addr;
-  analects_rs_seq #(.FAW(FAW), .FW(FW), .IW(IW), .KW(KW), .PAW(PSUM_RW)) u_seq (
+  wire [PAW-1:0]     seq_p_addr;
+  analects_rs_seq #(.FAW(FAW), .FW(FW), .IW(IW), .KW(KW), .PAW(PAW)) u_seq (
     .clk(clk), .rst_n(rst_n), .start(cp_start),
     .sn(ks), .qn(qn), .pk(pk), .qc(qc), .chain(chain), .mtaps(mtaps), .rfolds(rfolds),
     .sw(sw), .dw(dw), .pad_left(pad_left), .skip_cols(skip_cols),
@@ -210,11 +213,11 @@ module eyeriss_r4_c4_b4096_s64_12_16 (
   reg [IW-1:0]      s1_widx, s1_seg_base, s1_seg_end;
   reg [7:0]         s1_copy;
   reg [KW-1:0]      s1_k;
-  reg [PSUM_RW-1:0] s1_p_addr;
+  reg [PAW-1:0]     s1_p_addr;
   // S2: drain.
   reg               s2_drain, s2_p_valid, s2_p_acc, s2_p_half;
   reg [KW-1:0]      s2_k;
-  reg [PSUM_RW-1:0] s2_p_addr;
+  reg [PAW-1:0]     s2_p_addr;
   always @(posedge clk) begin
     if (!rst_n) begin
       s1_load  <= 1'b0;
@@ -280,8 +283,9 @@ module eyeriss_r4_c4_b4096_s64_12_16 (
 
   wire               st_s_re, st_s_bank;
   wire [PSUM_RW-1:0] st_s_row;
-  wire [32*COLS-1:0] st_s_rdata;
-  analects_rs_psum #(.COLS(COLS), .ROWS(PSUM_ROWS), .RW(PSUM_RW)) u_glb_psum (
+  wire [32*COLS*PSUM_BANKS-1:0] st_s_rdata;
+  analects_rs_psum #(.COLS(COLS), .ROWS(PSUM_ROWS), .RW(PSUM_RW), .SUBS(PSUM_BANKS),
+                     .LSUBS(PSUM_LBANKS)) u_glb_psum (
     .clk(clk), .rst_n(rst_n),
     .d_re(s2_drain), .d_half(s2_p_half), .d_row(s2_p_addr), .d_write(s2_p_valid),
     .d_acc(s2_p_acc), .colsum(colsum),
@@ -289,7 +293,7 @@ module eyeriss_r4_c4_b4096_s64_12_16 (
 
   // ---------------------------------------------------------------- store: psum -> DRAM
   wire [8*DRAM_BYTES-1:0] st_wr_data;
-  analects_dma_wr #(.ATOM_K(COLS), .OUT_BYTES(OUT_BYTES), .INB(DRAM_BYTES), .SUBS(1),
+  analects_dma_wr #(.ATOM_K(COLS), .OUT_BYTES(OUT_BYTES), .INB(DRAM_BYTES), .SUBS(PSUM_BANKS),
                     .RW(PSUM_RW), .PIPE_DEPTH(PIPE_DEPTH)) u_store (
     .clk(clk), .rst_n(rst_n), .start(st_start),
     .out_addr(st_desc_q[0 +: 32]), .pixels(st_desc_q[32 +: 32]), .bank(st_desc_q[64]),

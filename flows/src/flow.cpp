@@ -258,10 +258,6 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
           fmt::format("{}: simulate.layers: layer {} does not exist ({} has {} layers)",
                       recipe.source, i, workload.name, workload.layers.size()));
   const FpgaPart& part = fpgaPart(recipe.fpgaPart);
-  const bool haveRtl = model->style() == Style::Nvdla;
-  if (!recipe.simulateLayers.empty() && !haveRtl)
-    throw std::runtime_error(
-        fmt::format("{}: simulate: RTL exists for the nvdla style only", recipe.source));
   fs::create_directories(recipe.output);
   auto out = [&](const std::string& file) { return (fs::path(recipe.output) / file).string(); };
   for (const auto& w : workload.warnings) fmt::print(stderr, "warning: {}\n", w);
@@ -380,11 +376,7 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
     fpga.modelTotal.dsp += r.dsp, fpga.modelTotal.bram18 += r.bram18;
     fpga.modelTotal.bram36 += r.bram36, fpga.modelTotal.lut += r.lut, fpga.modelTotal.ff += r.ff;
   }
-  if (recipe.fpgaSynthesize && !haveRtl) {
-    fpga.notes.push_back(
-        fmt::format("no RTL generator for the {} style: the FPGA figures are the cost model's only",
-                    recipe.style));
-  } else if (recipe.fpgaSynthesize && rtl.empty()) {
+  if (recipe.fpgaSynthesize && rtl.empty()) {
     size_t pick = 0;  // LS: the accelerator; LP: the most PEs, then the biggest buffer
     for (size_t i = 1; i < arrays.size(); ++i)
       if (arrays[i].pes() > arrays[pick].pes() ||
@@ -435,7 +427,7 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
 
   // 4. Yosys on the generated designs, in the background while the layers simulate (one
   //    Verilator build beside one Yosys), then on two lanes: two cores of a small machine.
-  if (recipe.fpgaSynthesize && haveRtl)
+  if (recipe.fpgaSynthesize)
     for (size_t i = 0; i < rtl.size(); ++i) {
       FlowFpga::Design d;
       d.array = rtl[i].array;

@@ -272,13 +272,31 @@ TEST(FlowLong, MobileNetV2EdgeLsFpgaMatchesYosys) {
   EXPECT_EQ(f["designs"][0]["fits"], true);
 }
 
-// Designs without RTL (the Eyeriss style; a DRAM port wider than rtlgen's 8 bytes) keep the
-// cost model's figures with a note: no Yosys run, no error.
+// The Eyeriss style end to end: the searched accelerator is generated and its layers simulate
+// bit- and cycle-exactly.
+TEST(Flow, EyerissStyleSimulatesTheChosenDesign) {
+  TempDir dir("eyeriss_flow");
+  Recipe r = Recipe::parse(
+      "workload: alexnet\nstyle: eyeriss\ndeployment: ls\nconstraint: pes\nbudget: abs:16\n"
+      "algorithms: [exact]\nsamples: 20\nsimulate: {layers: [1, 4], scale: 0.125}\n"
+      "fpga: {synthesize: false}\n",
+      "r.yaml", "");
+  r.output = dir.path.string();
+  FlowOptions o;
+  o.quiet = true;
+  FlowSummary s = runFlow(r, o);
+  EXPECT_EQ(s.simulated, 2u);
+  EXPECT_TRUE(s.notRunnable.empty());
+  EXPECT_TRUE(s.simOk);
+  EXPECT_EQ(s.design.rfind("eyeriss_", 0), 0u) << s.design;
+  EXPECT_TRUE(fs::exists(dir.path / "rtl" / "design.json"));
+}
+
+// Designs without RTL (a DRAM port wider than rtlgen's 8 bytes) keep the cost model's figures
+// with a note: no Yosys run, no error.
 TEST(Flow, DesignsWithoutRtlKeepTheModelFigures) {
   for (const char* yaml :
-       {"workload: alexnet\nstyle: eyeriss\ndeployment: ls\nconstraint: pes\nbudget: abs:16\n"
-        "algorithms: [exact]\nsamples: 20\n",
-        "workload: alexnet\ndeployment: lp\nconstraint: pes\nbudget: abs:16\n"
+       {"workload: alexnet\ndeployment: lp\nconstraint: pes\nbudget: abs:16\n"
         "algorithms: [exact]\nsamples: 20\ndram: {bytes_per_cycle: 16}\n"}) {
     TempDir dir("no_rtl");
     Recipe r = Recipe::parse(yaml, "r.yaml", "");

@@ -1,7 +1,7 @@
 // One row-stationary PE (Eyeriss-style): a filter scratchpad (FSP int8 weights, written one a
 // cycle, read asynchronously: LUT-RAM), an ifmap window (ISP int8 registers organized at run time
 // as q segments of S taps that shift towards entry 0 as new pixels arrive), a psum scratchpad
-// (PSP int32 registers) and one int8 x int8 MAC. Every command of the array's pipeline reaches
+// (PSP int32 entries, LUT-RAM) and one int8 x int8 MAC. Every command of the array's pipeline reaches
 // the PE in stage S1 (load, feed, MAC) or S2 (drain), so the PE holds no pipeline state: it is
 // storage plus one multiply-add, which is what Eyeriss's PE is.
 module analects_rs_pe #(
@@ -33,7 +33,7 @@ module analects_rs_pe #(
 );
   reg [7:0]        filter [0:FSP-1];
   reg [8*ISP-1:0]  win_q;
-  reg [32*PSP-1:0] psum_q;
+  reg [31:0]       psum [0:PSP-1];  // one write port, two asynchronous reads: LUT-RAM
 
   always @(posedge clk)
     if (load_en) filter[fidx] <= load_byte;
@@ -63,14 +63,10 @@ module analects_rs_pe #(
   wire signed [15:0] product = f_val * a_val;
   wire        [31:0] prod32  = {{16{product[15]}}, product};
 
-  generate
-    for (ge = 0; ge < PSP; ge = ge + 1) begin : g_psum
-      localparam [KW-1:0] E = ge;
-      always @(posedge clk)
-        if (mac_en && k == E)
-          psum_q[32*ge +: 32] <= (first ? 32'd0 : psum_q[32*ge +: 32]) + prod32;
-    end
-  endgenerate
+  // One adder: the MAC's psum is read, added to and written back in the same cycle.
+  wire [31:0] acc = (first ? 32'd0 : psum[k]) + prod32;
+  always @(posedge clk)
+    if (mac_en) psum[k] <= acc;
 
-  assign drain_psum = psum_q[32*drain_k +: 32];
+  assign drain_psum = psum[drain_k];
 endmodule

@@ -6,6 +6,7 @@
 
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/nvdla_schedule.h"
+#include "fpga_memory.h"
 #include "nvdla_cost.h"
 #include "nvdla_planner.h"
 #include "nvdla_timing.h"
@@ -120,55 +121,7 @@ class NvdlaModel final : public CostModel {
     Memory acc = memory(c.accDepthPixels, pow2Ceil(ceilDiv(B, pixelBytes)), 32 * K);
     acc.banks *= 2;  // two halves (ping-pong)
 
-    // Yosys 0.23 memory_libmap (lutrams_xc5v.txt, brams_xc4v.txt with 36 Kbit, cascade and
-    // mixed-width SDP): every candidate (RAM kind, mode, base width) costs
-    //   (cost - widthscale) * cells + widthscale * splits * W / unitWidth
-    //   + 0.5 * read-mux bits + 0.5 * write-demux bits + 2 (one unshared read port),
-    // cells = ceil(splits * W' / unitWidth) with W padded to the 9-bit byte of block RAM,
-    // splits = ceil(depth / unitDepth); a memory lowered to logic costs 1 per bit. The first
-    // cheapest candidate wins (Yosys' order). Checked cell-exact on 184 width x depth pairs.
-    struct Kind {
-      int64_t cost, widthscale, abits, byte, bram18, bram36, luts;  // cells: RAMB18/36, LUTs
-      int64_t widths[7];
-    };
-    static const Kind kinds[] = {
-        {8, 8, 5, 0, 0, 0, 4, {4}},                           // LUTRAM dual port, 32 deep
-        {8, 8, 6, 0, 0, 0, 4, {2}},                           // LUTRAM dual port, 64 deep
-        {8, 8, 7, 0, 0, 0, 4, {1}},                           // LUTRAM dual port, 128 deep
-        {7, 7, 5, 0, 0, 0, 4, {2}},                           // LUTRAM quad port, 32 deep
-        {7, 7, 6, 0, 0, 0, 4, {1}},                           // LUTRAM quad port, 64 deep
-        {8, 7, 5, 0, 0, 0, 4, {6}},                           // LUTRAM simple dual port: RAM32M
-        {8, 7, 6, 0, 0, 0, 4, {3}},                           // LUTRAM simple dual port: RAM64M
-        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18}},           // true dual port RAMB18
-        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36}},       // true dual port RAMB36
-        {513, 0, 16, 9, 0, 2, 0, {1, 2, 4, 9}},               // true dual port, cascaded RAMB36
-        {129, 0, 14, 9, 1, 0, 0, {1, 2, 4, 9, 18, 36}},       // simple dual port RAMB18
-        {257, 0, 15, 9, 0, 1, 0, {1, 2, 4, 9, 18, 36, 72}}};  // simple dual port RAMB36
-    struct Mapped {
-      int64_t bram18 = 0, bram36 = 0, lutRam = 0, ffBits = 0;
-    };
-    auto map = [&](int64_t w, int64_t depth) {
-      Mapped best;
-      double bestCost = double(w * depth);  // lowered to flip-flops
-      best.ffBits = w * depth;
-      for (const Kind& k : kinds)
-        for (int64_t i = 0; i < 7 && k.widths[i] > 0; ++i) {
-          const int64_t unit = k.widths[i];
-          const int64_t byte = k.byte > 0 && k.byte <= unit ? k.byte : unit;
-          const int64_t splits = ceilDiv(depth, int64_t(1) << (k.abits - i));
-          const int64_t cells = ceilDiv(splits * ceilDiv(w, byte) * byte, unit);
-          const double cost = double((k.cost - k.widthscale) * cells) +
-                              double(k.widthscale * splits * w) / double(unit) +
-                              0.5 * double((splits - 1) * w) +
-                              0.5 * double(splits > 1 ? splits : 0) + 2;
-          if (cost < bestCost) {
-            bestCost = cost;
-            best = Mapped{cells * k.bram18, cells * k.bram36, cells * k.luts, 0};
-          }
-        }
-      return best;
-    };
-
+    auto map = [](int64_t w, int64_t depth) { return mapXilinxMemory(w, depth); };
     FpgaResources r;
     // One DSP48E1 per int8 MAC; the store DMA's bytes = pixels * atomK * outputBytes takes two
     // more when that product is not a power of two (a 32-bit constant multiply).
@@ -176,7 +129,7 @@ class NvdlaModel final : public CostModel {
     r.dsp = K * C + (pow2PixelBytes ? 0 : 2);
     int64_t lutRam = 0, lutRamReadBits = 0, ffBits = 0;
     for (const Memory& m : {input, weight, acc}) {
-      const Mapped x = map(m.width, m.rows);
+      const XilinxMemory x = map(m.width, m.rows);
       r.bram18 += m.banks * x.bram18;
       r.bram36 += m.banks * x.bram36;
       lutRam += m.banks * x.lutRam;

@@ -12,6 +12,7 @@
 #include "analects/costmodel/eyeriss_schedule.h"
 #include "eyeriss_cost.h"
 #include "eyeriss_planner.h"
+#include "fpga_memory.h"
 
 namespace analects {
 
@@ -500,17 +501,57 @@ class EyerissModel final : public CostModel {
             {"control", a.controlUm2}};
   }
 
-  // [FPGA] first cut, to be calibrated against Yosys on generated designs.
+  // [FPGA] memories as rtlgen builds them, mapped the way Yosys 0.23 maps them (exact); logic
+  // LUTs and FFs fitted to Yosys on generated designs (costmodel/docs/eyeriss.md, [FPGA]).
   FpgaResources fpgaResources(const ArrayConfig& c) const override {
+    auto pow2Ceil = [](int64_t v) {
+      int64_t p = 1;
+      while (p < v) p *= 2;
+      return p;
+    };
+    auto log2Ceil = [](int64_t v) {
+      int64_t n = 0;
+      while ((int64_t(1) << n) < v) ++n;
+      return n;
+    };
+    const int64_t rows = std::max<int64_t>(1, c.rows), cols = std::max<int64_t>(1, c.cols);
+    const int64_t pes = rows * cols, B = std::max<int64_t>(1, c.dramBytesPerCycle);
+    const int64_t ob = std::max<int64_t>(1, c.outputBytes), NB = c.ifmapBusBytes();
+    // Rows of one bank: at least 2 address bits, never fewer than 2^(bits-1) + 1 entries.
+    auto bankRows = [&](int64_t entries, int64_t banks) {
+      const int64_t r = ceilDiv(std::max<int64_t>(1, entries), banks);
+      const int64_t bits = std::max<int64_t>(2, log2Ceil(r));
+      return std::max(r, (int64_t(1) << (bits - 1)) + 1);
+    };
+    struct Memory {
+      int64_t copies, width, depth;
+    };
+    const int64_t filterBanks = pow2Ceil((rows - 1 + B) / rows);
+    const int64_t psumBanks = pow2Ceil(ceilDiv(B, cols * ob));
+    const Memory glb[] = {
+        {filterBanks, 8 * rows, bankRows(ceilDiv(c.bufferBytes, rows), filterBanks)},
+        {2, 8 * NB, bankRows(ceilDiv(c.bufferBytes, NB), 2)},
+        {2 * psumBanks, 32 * cols, bankRows(ceilDiv(c.bufferBytes, 4 * cols), psumBanks)}};
     FpgaResources r;
-    const int64_t pes = c.rows * c.cols;
-    r.dsp = pes;                              // one DSP48E1 per int8 MAC
-    r.bram36 = ceilDiv(c.bufferBytes, 4096);  // GLB as 64-bit words: 512 x 64 per RAMB36
-    r.bram18 = 0;
-    // Filter and psum spads in LUTRAM (RAM64X1S: one LUT per bit per 64 entries); ifmap spad
-    // (sliding window) and datapath registers in flip-flops.
-    r.lut = 800 + pes * (48 + 8 * ceilDiv(c.filterSpad, 64) + 32 * ceilDiv(c.psumSpad, 64));
-    r.ff = 1000 + pes * (8 * c.ifmapSpad + 96);
+    int64_t lutRam = 0, ffBits = 0;
+    for (const Memory& m : glb) {
+      const XilinxMemory x = mapXilinxMemory(m.width, m.depth);
+      r.bram18 += m.copies * x.bram18, r.bram36 += m.copies * x.bram36;
+      lutRam += m.copies * x.lutRam, ffBits += m.copies * x.ffBits;
+    }
+    // Per PE: the filter spad (one read port) and the psum spad (two: MAC and drain) in
+    // LUT-RAM; the descriptor ring's LUT-RAM is part of the fixed control.
+    const XilinxMemory filterSpad = mapXilinxMemory(8, std::max<int64_t>(1, c.filterSpad));
+    const int64_t psumSpadCells = 8 * ceilDiv(std::max<int64_t>(1, c.psumSpad), 32);
+    lutRam += pes * (filterSpad.lutRam + 4 * psumSpadCells);
+    // One DSP48E1 per MAC, one for the sequencer's padLeft * colStride, two for the store's
+    // words * cols * outputBytes when that is not a power of two.
+    const int64_t wordBytes = psumBanks * cols * ob;
+    r.dsp = pes + 1 + ((wordBytes & (wordBytes - 1)) == 0 ? 0 : 2);
+    // Fitted on 3 x 4 / 8 KiB, 4 x 4 / 16 KiB and 2 x 8 / 4 KiB (8 B/cycle): fixed control,
+    // per PE (lane select of NB bytes, window, MAC, column adders), per ifmap-bus byte.
+    r.lut = 12891 + pes * (151 + 2 * NB) + 44 * NB + lutRam;
+    r.ff = 4499 + pes * (8 * std::max<int64_t>(1, c.ifmapSpad) + 6) + 40 * NB + ffBits;
     return r;
   }
 

@@ -548,10 +548,22 @@ class EyerissModel final : public CostModel {
     // words * cols * outputBytes when that is not a power of two.
     const int64_t wordBytes = psumBanks * cols * ob;
     r.dsp = pes + 1 + ((wordBytes & (wordBytes - 1)) == 0 ? 0 : 2);
-    // Fitted on 3 x 4 / 8 KiB, 4 x 4 / 16 KiB and 2 x 8 / 4 KiB (8 B/cycle): fixed control,
-    // per PE (lane select of NB bytes, window, MAC, column adders), per ifmap-bus byte.
-    r.lut = 12891 + pes * (151 + 2 * NB) + 44 * NB + lutRam;
-    r.ff = 4499 + pes * (8 * std::max<int64_t>(1, c.ifmapSpad) + 6) + 40 * NB + ffBits;
+    // LUT: the parts that scale, shaped as in the NVDLA-style model (the load gearboxes of the
+    // ifmap and filter words, requantization of every int32 a store reads per cycle, the store
+    // gearbox), the lane select (an NB:1 byte multiplexer per PE), the window (12 per entry);
+    // the fixed control (with the descriptor ring's LUT-RAM) and the per-PE rest fitted to Yosys
+    // on four generated designs.
+    const int64_t isp = std::max<int64_t>(1, c.ifmapSpad);
+    const int64_t requant = ob == 1 ? psumBanks * cols : 0;
+    auto gearbox = [&](int64_t w) { return 10 * w + B * (60 + w / 2); };
+    const int64_t windowIfmap = std::max(NB - 1 + B, 2 * NB);
+    const int64_t windowFilter = std::max(rows - 1 + B, filterBanks * rows);
+    const int64_t storeQ = wordBytes + B - 1;
+    const int64_t storeCW = std::max<int64_t>(4, log2Ceil(storeQ + 1));
+    r.lut = 8876 + 254 * requant + gearbox(windowIfmap) + gearbox(windowFilter) +
+            17 * storeQ * storeCW + pes * std::max<int64_t>(20, 2 * NB + 12 * isp - 50) +
+            44 * NB + lutRam;
+    r.ff = 4499 + pes * (8 * isp + 6) + 40 * NB + ffBits;
     return r;
   }
 

@@ -190,12 +190,15 @@ TEST(EyerissSimLong, RandomLayersOnRandomArrays) {
 }
 
 // Long: AlexNet, ResNet-18 and MobileNetV2 (spatially scaled) on the Eyeriss chip's array:
-// 12 x 14 PEs, spads 224 / 12 / 24, 108 KB global buffer.
+// 12 x 14 PEs, spads 224 / 12 / 24, 108 KB global buffer. AlexNet's two big FC layers
+// (38 M and 17 M weights, DRAM-bound for 14 M and 4 M cycles) are left out for time; its last
+// FC layer runs.
 TEST(EyerissSimLong, ZooNetworksOnTheEyerissChip) {
   const ArrayConfig c = eyeriss(12, 14, 108 * 1024, 20);
   for (auto [net, scale] : {std::pair{"alexnet", 4}, {"resnet18", 8}, {"mobilenet_v2", 8}}) {
     auto o = options();
     o.spatialScale = scale;
+    if (std::string(net) == "alexnet") o.layers = {"0", "1", "2", "3", "4", "7"};
     expectExact(sim::simulate(design(c), loadZoo(net), o));
   }
 }

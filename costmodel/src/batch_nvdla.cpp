@@ -148,6 +148,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
   std::vector<Planned> done;
   done.reserve(order.size());
   NvdlaPlanner planner;
+  NvdlaTileCandidates tiles;  // of the group's layer class
   for (size_t g = 0; g < order.size();) {
     const int cls = classes.classOf[points[order[g]].layer];
     const auto shape = shapeOf(points[order[g]].config);
@@ -157,7 +158,8 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       ++end;
     const Layer& layer = layers[classes.representative[size_t(cls)]];
     const int64_t macs = layer.macs();
-    planner.reset(layer, points[order[g]].config);
+    tiles.build(layer, points[order[g]].config);
+    planner.reset(layer, points[order[g]].config, &tiles);
     if (points[order[g]].config.bufferBytes != points[order[end - 1]].config.bufferBytes)
       planner.enableMemo();
     for (size_t k = g; k < end; ++k) {
@@ -249,7 +251,8 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   };
   std::vector<Candidate> candidates;
   std::vector<NvdlaPlanner> planners;
-  std::vector<char> memoOn;  // per planner of the group
+  std::vector<char> memoOn;   // per planner of the group
+  NvdlaTileCandidates tiles;  // of the group's layer class, shared by its shapes
   NvdlaSchedule s;
   NvdlaTiming t;
   for (size_t g = 0; g < order.size();) {
@@ -272,13 +275,14 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     // Shapes are tried in order of a lower bound on their cycles; a shape whose bound is above
     // a buffer's best so far cannot win there and is not planned.
     ArrayConfig design = designFor(points[order[g]].alloc);
+    tiles.build(layer, design);  // kept when the class (geometry) is the previous group's
     candidates.clear();
     size_t used = 0;  // planners are reused across groups (their memo memory too)
     for (int64_t c = 1; c <= pes && c <= 1024; ++c) {
       if (pes % c != 0 || pes / c > 1024) continue;
       design.atomK = pes / c, design.atomC = c;
       if (used == planners.size()) planners.emplace_back();
-      planners[used].reset(layer, design);
+      planners[used].reset(layer, design, &tiles);
       candidates.push_back({c, nvdlaCyclesLowerBound(planners[used].base()), used});
       ++used;
     }
@@ -325,8 +329,21 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k];
       while (buffers[b] != points[i].alloc.bufferBytes) ++b;
-      if (best[b].cycles < 0) {  // no shape fits: the scalar path reports the default shape
-        scalar(i);
+      if (best[b].cycles < 0) {
+        // No shape fits: configFor() returns the default shape (atomK = PEs, atomC = 1) and
+        // evaluate() reports its mapper's reason, for which its planner is asked.
+        auto one = std::find_if(candidates.begin(), candidates.end(),
+                                [](const Candidate& cand) { return cand.atomC == 1; });
+        if (one == candidates.end()) {  // PEs above the largest atomK: evaluate() says why
+          scalar(i);
+          continue;
+        }
+        std::string why;
+        planners[one->planner].plan(buffers[b], s, t, &why);
+        design.bufferBytes = buffers[b];
+        design.atomC = 1, design.atomK = pes;
+        out.configs[i] = design;
+        out.set(i, rejected(macs, std::move(why)));
         continue;
       }
       design.bufferBytes = buffers[b];

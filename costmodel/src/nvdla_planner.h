@@ -1,11 +1,13 @@
 // Internal: the NVDLA-style mapper (planNvdla) as an object. What does not depend on the buffer
-// (layer view, blocking, accumulator limit, compulsory traffic) is computed once per
+// (layer view, blocking, accumulator limit, compulsory traffic, and the candidate band heights
+// and column tiles with their largest tile's input rows / columns) is computed once per
 // (layer, array shape); plan() then runs the mapper for one buffer size. planNvdla() is one
 // planner used once; the batched path (batch_nvdla.cpp) plans one (layer, shape) for many
 // buffer sizes and turns on the memo, so tilings that recur across buffer sizes are timed once.
 // Both run the same code, so they choose the same schedule.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,13 +19,56 @@
 
 namespace analects {
 
+// The band heights and column tiles the mapper chooses from, with what the buffer need reads of
+// them. They depend only on the layer view's geometry (H, W, P, Q, R, S, strides, padding,
+// dilation) and the accumulator depth, not on the array shape or the buffer: a batch builds
+// them once per layer class and shares them among the class's shapes.
+struct NvdlaTileCandidates {
+  struct Tile {
+    int64_t size;   // output rows per band (output columns per column tile)
+    int64_t count;  // bands (column tiles): ceil(P / size)
+    int64_t maxIn;  // input rows (columns) of the largest band (column tile)
+    int64_t sumIn;  // input rows (columns) of all bands (column tiles): nvdlaInputRowsTotal()
+  };
+  // Balanced band heights ceil(P / n) of at most min(P, accDepthPixels / Q) rows, ascending.
+  std::vector<Tile> rows;
+  // Balanced column tiles ceil(Q / n) of at most min(Q, accDepthPixels) columns, ascending
+  // (Q itself last when it fits: the whole row, maxIn = W).
+  std::vector<Tile> cols;
+  Tile oneRow{};  // one-row bands (whether or not a whole row fits the accumulator)
+  // The small-buffer search's list (per channel tile): one-row bands of the column tiles
+  // narrower than a row (cols[0, narrow)), then, when a whole row fits the accumulator,
+  // whole-row bands of every height (rows): `tiled` entries. Its k-th input tile spans
+  // tiledArea[k] = maxIn rows x maxIn columns.
+  size_t narrow = 0, tiled = 0;
+  std::vector<int64_t> tiledArea;
+  // Suffix minima of the lists' input tile sizes below their top entry (rows: maxIn; tiled:
+  // tiledArea): every candidate but the top is double-buffered (two or more bands or column
+  // tiles), so its need is size * 2 * (bytes per unit) + weights, and the last fitting one is
+  // the last k with suffixMin[k] <= (buffer - weights) / (2 * bytes per unit): a bisection.
+  std::vector<int64_t> rowsSuffixMin, tiledSuffixMin;
+  // The geometry they were built for (base's tiling fields are ignored).
+  bool sameGeometry(const NvdlaSchedule& base, int64_t accDepthPixels) const;
+  void build(const NvdlaSchedule& base, int64_t accDepthPixels);
+  // For a layer on any array shape with config's accumulator depth (kept if already built
+  // for the same geometry).
+  void build(const Layer& layer, const ArrayConfig& config);
+
+ private:
+  std::array<int64_t, 16> key_{};
+};
+
 class NvdlaPlanner {
  public:
   // config supplies the array shape, datapath and DRAM port; config.bufferBytes is not used.
-  NvdlaPlanner(const Layer& layer, const ArrayConfig& config);
+  // `shared`, when given, are the candidates of this layer's geometry (built by the caller and
+  // outliving the planner); else the planner builds its own.
+  NvdlaPlanner(const Layer& layer, const ArrayConfig& config,
+               const NvdlaTileCandidates* shared = nullptr);
   NvdlaPlanner() = default;
   // Re-targets the planner (memo off), keeping its memory for the next enableMemo().
-  void reset(const Layer& layer, const ArrayConfig& config);
+  void reset(const Layer& layer, const ArrayConfig& config,
+             const NvdlaTileCandidates* shared = nullptr);
 
   // planNvdla for a buffer of bufferBytes; `timing` receives the chosen schedule's timing
   // (nvdlaTiming(out)), which the mapper computes anyway to rank tilings.
@@ -35,9 +80,8 @@ class NvdlaPlanner {
   bool plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing, std::string* reason,
             int64_t cyclesCutoff = kAboveCutoff);
 
-  // Remember, across plan() calls, the buffer need of every probed tiling and the traffic and
-  // cycles of every ranked one (neither depends on the buffer size). Off by default: a single
-  // plan() rarely meets a tiling twice.
+  // Remember, across plan() calls, the traffic and cycles of every ranked tiling (they do not
+  // depend on the buffer size). Off by default: a single plan() rarely meets a tiling twice.
   void enableMemo();
 
   // Layer view and blocking (every field but the tiling).
@@ -50,59 +94,46 @@ class NvdlaPlanner {
 
  private:
   static constexpr int kVariants = 5;  // whole-row (order, residency) variants
-  static constexpr int64_t kMaxNeedMemo = 1 << 16;
-  // bufferNeed(s) for the probe `value` of bisection `segment` (memoized when enabled).
-  int64_t need(size_t segment, int64_t value, const NvdlaSchedule& s);
-  // bufferNeedInputPart(s) of the whole-row tiling of `rows` band rows (memoized when enabled).
-  int64_t rowInputNeed(int64_t rows, const NvdlaSchedule& s);
-  // Traffic and cycles (-1 until the caller times it) of a tiling: its memo slot (valid until
-  // the next call) when the memo is on.
-  NvdlaTiming& timed(const NvdlaSchedule& s);
+  // Traffic and cycles (-1 until the caller times it) of the tiling s, candidate `slot` of
+  // the mapper's lists (whole-row variant v, band k: v * rows + k; then per channel tile of
+  // the small-buffer search, its candidates), whose input rows and columns over all tiles are
+  // inRows and inCols: its memo slot (valid until the next call) when the memo is on.
+  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot, int64_t inRows, int64_t inCols);
 
-  struct TilingKey {
-    int64_t bandRows, colTile, channelTile;
-    int kind;  // order and residency bits
-    bool operator==(const TilingKey& o) const {
-      return bandRows == o.bandRows && colTile == o.colTile && channelTile == o.channelTile &&
-             kind == o.kind;
-    }
+  // The tiling fields of a schedule.
+  struct Tiling {
+    NvdlaOrder order;
+    bool weightsResident, inputResident;
+    int64_t bandRows, bands, colTile, colTiles, channelTile, channelTiles, bufferNeedBytes;
   };
-  struct TilingHash {
-    size_t operator()(const TilingKey& k) const {
-      uint64_t h = uint64_t(k.bandRows) * 0x9E3779B97F4A7C15ull;
-      h ^= uint64_t(k.colTile) * 0xC2B2AE3D27D4EB4Full + (h << 6) + (h >> 2);
-      h ^= uint64_t(k.channelTile) * 0x165667B19E3779F9ull + (h << 6) + (h >> 2);
-      return size_t(h ^ uint64_t(k.kind));
-    }
+  // One family's proposal in plan(): its tiling, its traffic (cycles -1 until timed) and its
+  // memo slot (null without the memo).
+  struct Pick {
+    Tiling tiling;
+    NvdlaTiming traffic;
+    NvdlaTiming* memo;
   };
-  static TilingKey keyOf(const NvdlaSchedule& s);
+  std::vector<Pick> picks_;  // plan()'s, kept for its memory
 
   NvdlaSchedule base_;
   NvdlaSchedule work_;  // plan()'s probe: base_ with the tiling under test
   int64_t accDepthPixels_ = 0;
-  int64_t maxRowsByAcc_ = 0;  // whole-row tilings need a full output row in the accumulator
   int64_t compulsory_ = 0;    // DRAM read bytes when every byte moves once
   int64_t saturationBytes_ = 0;
   bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
   NvdlaSchedule saturated_;
   NvdlaTiming saturatedTiming_;
   bool memo_ = false;
-  struct NeedSlot {
-    int64_t need = 0;
-    uint64_t generation = 0;  // not probed unless equal to generation_
-  };
-  std::vector<int64_t> needSegment_;  // offset of each bisection's slots in needMemo_
-  std::vector<NeedSlot> needMemo_;
+  NvdlaTileCandidates own_;  // the candidates when no shared ones are given
+  const NvdlaTileCandidates* shared_ = nullptr;
+  const NvdlaTileCandidates& tiles() const { return shared_ ? *shared_ : own_; }
   uint64_t generation_ = 0;
   NvdlaTiming scratchTiming_;  // timed() without the memo
-  // Open addressing over tilings, entries of older generations count as empty.
   struct TimedSlot {
-    TilingKey key{};
     NvdlaTiming timing;
-    uint64_t generation = 0;
+    uint64_t generation = 0;  // empty unless equal to generation_
   };
-  std::vector<TimedSlot> timings_;  // size a power of two
-  size_t timingCount_ = 0;
+  std::vector<TimedSlot> timings_;  // one per candidate tiling
 };
 
 }  // namespace analects

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "nvdla_planner.h"
@@ -161,21 +162,37 @@ void layerView(const Layer& l, const ArrayConfig& c, NvdlaSchedule& s) {
   s.channelTiles = 1;
 }
 
-int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
-  const int64_t blocks = s.superGroups * s.images;
-  if (s.inputResident) return s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1);
-  // Only tiles whose window starts inside the top/left padding are clipped; the first
-  // unclipped one is as large as any later one (the last is smaller).
-  int64_t maxRows = 0, maxCols = 0;
+// Input rows of the largest band: only bands whose window starts inside the top padding are
+// clipped; the first unclipped one is as large as any later one (the last is smaller).
+int64_t maxBandInputRows(const NvdlaSchedule& s) {
+  int64_t maxRows = 0;
   const int64_t clippedRows = s.padTop == 0 ? 1 : s.padTop / (s.bandRows * s.strideH) + 1;
   for (int64_t b = 0; b < std::min<int64_t>(s.bands, clippedRows + 1); ++b)
     maxRows = std::max(maxRows, s.bandInputRows(b));
+  return maxRows;
+}
+
+// Input columns of the largest column tile (W for whole rows), as maxBandInputRows().
+int64_t maxColInputCols(const NvdlaSchedule& s) {
+  int64_t maxCols = 0;
   const int64_t clippedCols = s.padLeft == 0 ? 1 : s.padLeft / (s.colTile * s.strideW) + 1;
   for (int64_t c = 0; c < std::min<int64_t>(s.colTiles, clippedCols + 1); ++c)
     maxCols = std::max(maxCols, s.colInputCols(c));
+  return maxCols;
+}
+
+// The input part of bufferNeed() from the largest tile's input rows and columns.
+int64_t inputNeed(const NvdlaSchedule& s, int64_t maxRows, int64_t maxCols) {
+  const int64_t blocks = s.superGroups * s.images;
   const int64_t loads =
       s.bands * s.colTiles * blocks * (s.channelTiles > 1 ? s.kernelGroups * s.channelTiles : 1);
   return maxRows * maxCols * s.channelTile * s.atomC * (loads > 1 ? 2 : 1);
+}
+
+int64_t bufferNeedInputPart(const NvdlaSchedule& s) {
+  const int64_t blocks = s.superGroups * s.images;
+  if (s.inputResident) return s.H * s.W * s.paddedChannels * (blocks > 1 ? 2 : 1);
+  return inputNeed(s, maxBandInputRows(s), maxColInputCols(s));
 }
 
 int64_t bufferNeedWeightPart(const NvdlaSchedule& s) {
@@ -190,17 +207,86 @@ int64_t bufferNeed(const NvdlaSchedule& s) {
 
 }  // namespace
 
-NvdlaPlanner::NvdlaPlanner(const Layer& layer, const ArrayConfig& config) {
-  reset(layer, config);
+namespace {
+
+// Balanced tile sizes ceil(n / k) for k = 1..n of at most maxSize, ascending: the sizes a
+// mapper that balances its tiles (size = ceil(n / ceil(n / largest fitting))) can end on.
+template <typename Add>
+void balancedSizes(int64_t n, int64_t maxSize, Add&& add) {
+  if (maxSize < 1) return;
+  int64_t size = ceilDiv(n, ceilDiv(n, maxSize));
+  std::vector<int64_t> sizes;
+  for (;;) {
+    sizes.push_back(size);
+    if (size == 1) break;
+    size = ceilDiv(n, ceilDiv(n, size - 1));  // the next smaller balanced size
+  }
+  for (auto it = sizes.rbegin(); it != sizes.rend(); ++it) add(*it);
 }
 
-void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config) {
+std::array<int64_t, 16> geometryKey(const NvdlaSchedule& s, int64_t accDepthPixels) {
+  return {s.H,       s.W,       s.P,         s.Q,       s.R,       s.S,
+          s.strideH, s.padTop,  s.dilationH, s.strideW, s.padLeft, s.dilationW,
+          accDepthPixels, 0, 0, 1};
+}
+
+}  // namespace
+
+bool NvdlaTileCandidates::sameGeometry(const NvdlaSchedule& base, int64_t accDepthPixels) const {
+  return key_ == geometryKey(base, accDepthPixels);
+}
+
+void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixels) {
+  key_ = geometryKey(base, accDepthPixels);
+  NvdlaSchedule s = base;  // whole rows and channels
+  s.colTile = s.Q, s.colTiles = 1;
+  rows.clear();
+  balancedSizes(s.P, std::min(s.P, accDepthPixels / s.Q), [&](int64_t r) {
+    s.bandRows = r, s.bands = ceilDiv(s.P, r);
+    rows.push_back({r, s.bands, maxBandInputRows(s), nvdlaInputRowsTotal(s)});
+  });
+  s.bandRows = 1, s.bands = s.P;
+  oneRow = {1, s.P, maxBandInputRows(s), nvdlaInputRowsTotal(s)};
+  cols.clear();
+  balancedSizes(s.Q, std::min(s.Q, accDepthPixels), [&](int64_t c) {
+    s.colTile = c, s.colTiles = ceilDiv(s.Q, c);
+    cols.push_back({c, s.colTiles, maxColInputCols(s), nvdlaInputColsTotal(s)});
+  });
+  const bool wholeRows = !cols.empty() && cols.back().size == s.Q;
+  narrow = cols.size() - (wholeRows ? 1 : 0);
+  tiled = narrow + (wholeRows ? rows.size() : 0);
+  tiledArea.clear();
+  for (size_t k = 0; k < narrow; ++k) tiledArea.push_back(oneRow.maxIn * cols[k].maxIn);
+  if (wholeRows)
+    for (const Tile& r : rows) tiledArea.push_back(r.maxIn * s.W);
+  auto suffixMin = [](std::vector<int64_t>& out, size_t n, auto&& at) {
+    out.assign(n > 0 ? n - 1 : 0, 0);
+    for (size_t k = out.size(); k-- > 0;)
+      out[k] = k + 1 < out.size() ? std::min(at(k), out[k + 1]) : at(k);
+  };
+  suffixMin(rowsSuffixMin, rows.size(), [&](size_t k) { return rows[k].maxIn; });
+  suffixMin(tiledSuffixMin, tiled, [&](size_t k) { return tiledArea[k]; });
+}
+
+void NvdlaTileCandidates::build(const Layer& layer, const ArrayConfig& config) {
+  NvdlaSchedule s;
+  layerView(layer, config, s);
+  if (!sameGeometry(s, config.accDepthPixels)) build(s, config.accDepthPixels);
+}
+
+NvdlaPlanner::NvdlaPlanner(const Layer& layer, const ArrayConfig& config,
+                           const NvdlaTileCandidates* shared) {
+  reset(layer, config, shared);
+}
+
+void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
+                         const NvdlaTileCandidates* shared) {
   memo_ = false;
-  needSegment_.clear();
   base_ = NvdlaSchedule{};
   layerView(layer, config, base_);
   accDepthPixels_ = config.accDepthPixels;
-  maxRowsByAcc_ = std::min(base_.P, config.accDepthPixels / base_.Q);
+  shared_ = shared && shared->sameGeometry(base_, accDepthPixels_) ? shared : nullptr;
+  if (!shared_ && !own_.sameGeometry(base_, accDepthPixels_)) own_.build(base_, accDepthPixels_);
   work_ = base_;
   NvdlaSchedule once = base_;
   once.bandRows = once.P, once.bands = 1;
@@ -213,87 +299,34 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   haveSaturated_ = false;
 }
 
-NvdlaPlanner::TilingKey NvdlaPlanner::keyOf(const NvdlaSchedule& s) {
-  return {s.bandRows, s.colTile, s.channelTile,
-          int(s.order == NvdlaOrder::KgOuter) | int(s.weightsResident) << 1 |
-              int(s.inputResident) << 2};
-}
-
 void NvdlaPlanner::enableMemo() {
   memo_ = true;
-  // Need memo: one lazily filled slot per probed value of each bisection: the whole-row
-  // variants' input part (rows; shared, it does not depend on order or weight residency), and
-  // per channel tile of the small-buffer search (columns, then rows). Skipped for huge ranges
-  // (long GEMMs), where probes rarely meet.
-  ++generation_;  // forgets every need and timing of the previous target
-  timingCount_ = 0;
-  needSegment_.clear();
-  int64_t size = 0;
-  auto segment = [&](int64_t values) {
-    needSegment_.push_back(size);
-    size += values + 1;
-  };
-  segment(std::max<int64_t>(maxRowsByAcc_, 0));
-  const int64_t maxCols = std::min(base_.Q, accDepthPixels_);
-  const int64_t maxRows = std::min(base_.P, accDepthPixels_ / base_.Q);
+  ++generation_;  // forgets every timing of the previous target
+  // Whole-row variants x bands, then per channel tile the small-buffer candidates.
+  const NvdlaTileCandidates& c = tiles();
+  size_t channelTiles = 0;
   for (int64_t cbT = base_.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
-    segment(maxCols);
-    segment(maxRows);
+    ++channelTiles;
     if (cbT == 1) break;
   }
-  if (size > kMaxNeedMemo) {
-    needSegment_.clear();
-    return;
-  }
-  // Slots of an earlier generation count as not probed: no clearing.
-  if (needMemo_.size() < size_t(size)) needMemo_.resize(size_t(size));
+  const size_t slots = kVariants * c.rows.size() + channelTiles * (c.cols.size() + c.rows.size());
+  if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
-int64_t NvdlaPlanner::need(size_t segment, int64_t value, const NvdlaSchedule& s) {
-  if (segment >= needSegment_.size()) return bufferNeed(s);
-  NeedSlot& slot = needMemo_[size_t(needSegment_[segment] + value)];
-  if (slot.generation != generation_) slot = {bufferNeed(s), generation_};
-  return slot.need;
-}
-
-int64_t NvdlaPlanner::rowInputNeed(int64_t rows, const NvdlaSchedule& s) {
-  if (needSegment_.empty()) return bufferNeedInputPart(s);
-  NeedSlot& slot = needMemo_[size_t(needSegment_[0] + rows)];
-  if (slot.generation != generation_) slot = {bufferNeedInputPart(s), generation_};
-  return slot.need;
-}
-
-NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s) {
+NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot, int64_t inRows,
+                                 int64_t inCols) {
   if (!memo_) {
-    scratchTiming_ = nvdlaTraffic(s);
+    scratchTiming_ = nvdlaTraffic(s, inRows, inCols);
     scratchTiming_.cycles = -1;
     return scratchTiming_;
   }
-  const TilingKey key = keyOf(s);
-  if (timings_.empty() || 2 * (timingCount_ + 1) > timings_.size()) {  // grow, keep entries
-    std::vector<TimedSlot> old = std::move(timings_);
-    timings_.assign(std::max<size_t>(64, 2 * old.size()), TimedSlot{});
-    timingCount_ = 0;
-    for (const TimedSlot& e : old)
-      if (e.generation == generation_) {
-        size_t i = TilingHash()(e.key) & (timings_.size() - 1);
-        while (timings_[i].generation == generation_) i = (i + 1) & (timings_.size() - 1);
-        timings_[i] = e;
-        ++timingCount_;
-      }
+  TimedSlot& x = timings_[slot];
+  if (x.generation != generation_) {
+    x.generation = generation_;
+    x.timing = nvdlaTraffic(s, inRows, inCols);
+    x.timing.cycles = -1;
   }
-  size_t i = TilingHash()(key) & (timings_.size() - 1);
-  while (timings_[i].generation == generation_ && !(timings_[i].key == key))
-    i = (i + 1) & (timings_.size() - 1);
-  TimedSlot& slot = timings_[i];
-  if (slot.generation != generation_) {
-    slot.key = key;
-    slot.generation = generation_;
-    slot.timing = nvdlaTraffic(s);
-    slot.timing.cycles = -1;
-    ++timingCount_;
-  }
-  return slot.timing;
+  return x.timing;
 }
 
 bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing,
@@ -309,16 +342,11 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     return true;
   }
   const NvdlaSchedule& base = base_;
-  const int64_t maxRowsByAcc = maxRowsByAcc_;
 
   bool found = false;
   // The tiling fields of the best schedule so far (a whole NvdlaSchedule is ~300 bytes, and
   // copying it per variant and per improvement was a third of a plan).
-  struct Tiling {
-    NvdlaOrder order;
-    bool weightsResident, inputResident;
-    int64_t bandRows, bands, colTile, colTiles, channelTile, channelTiles, bufferNeedBytes;
-  } best{};
+  Tiling best{};
   NvdlaTiming bestTiming{};
   // The schedule being probed: the layer view of base_, only its tiling fields change.
   NvdlaSchedule& s = work_;
@@ -339,117 +367,104 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       {NvdlaOrder::KgOuter, false, true},   {NvdlaOrder::KgOuter, false, false},
       {NvdlaOrder::KgOuter, true, true},
   };
-  // s.bufferNeedBytes holds the need of s's tiling: every probe below stores it.
-  auto consider = [&]() {
-    if (s.bufferNeedBytes > bufferBytes) return;
-    // Least DRAM traffic first (so a larger buffer never means more traffic), then cycles;
-    // traffic is O(1), so only tilings that tie on it are timed.
-    NvdlaTiming& known = timed(s);  // cycles -1 until timed
-    if (found && known.dramReadBytes > bestTiming.dramReadBytes) return;
-    // Above the cutoff the exact cycles do not matter: such a tiling wins only if every
-    // tiling of its traffic is above the cutoff too, and then the caller discards the plan.
-    NvdlaTiming t = known;
-    if (known.cycles < 0 && cyclesCutoff != kAboveCutoff &&
-        nvdlaTilingCyclesLowerBound(s, known) > cyclesCutoff) {
-      t.cycles = kAboveCutoff;
-    } else {
-      if (known.cycles < 0) known.cycles = nvdlaTiming(s).cycles;
-      t.cycles = known.cycles;
-    }
-    if (!found || t.dramReadBytes < bestTiming.dramReadBytes || t.cycles < bestTiming.cycles) {
-      found = true;
-      best = {s.order,   s.weightsResident, s.inputResident, s.bandRows,     s.bands,
-              s.colTile, s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
-      bestTiming = t;
-    }
+  // Each family below proposes one tiling (its pick); the mapper keeps the least DRAM traffic
+  // (so a larger buffer never means more traffic), then the fewest cycles, then the first
+  // proposed. Traffic is O(1), so the picks are collected first and only those of the least
+  // traffic are timed. s.bufferNeedBytes holds the need of s's tiling.
+  std::vector<Pick>& picks = picks_;
+  picks.clear();
+  int64_t leastTraffic = 0;
+  auto consider = [&](size_t slot, int64_t inRows, int64_t inCols) {
+    NvdlaTiming& known = timed(s, slot, inRows, inCols);
+    picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands,
+                           s.colTile, s.colTiles, s.channelTile, s.channelTiles,
+                           s.bufferNeedBytes},
+                          known,
+                          memo_ ? &known : nullptr});
+    if (!found || known.dramReadBytes < leastTraffic) leastTraffic = known.dramReadBytes;
+    found = true;
   };
-  // Largest value in [1, hi] whose need fits (need grows with the value); 0 if none.
-  auto largestFitting = [&](int64_t hi, auto&& needFor) -> int64_t {
-    if (hi < 1 || needFor(1) > bufferBytes) return 0;
-    int64_t lo = 1;
+  // Every family of tilings below is a list of candidates, smallest first; the mapper takes
+  // the last one whose need fits the buffer (largest band, widest column tile), scanning from
+  // the top. The lists and their largest tiles' input rows do not depend on the buffer.
+  const NvdlaTileCandidates& candidates = tiles();
+  const auto& rows = candidates.rows;
+  // The last candidate of a list of n whose need fits: the top one (needOf(n - 1), which sets
+  // s's tiling), else by bisection over the suffix minima of the others' input tile sizes
+  // (NvdlaTileCandidates); -1 if none fits. perUnit = 2 * bytes per unit of tile size.
+  auto lastFitting = [&](size_t n, const std::vector<int64_t>& suffixMin, int64_t weights,
+                         int64_t perUnit, auto&& needOf) -> ptrdiff_t {
+    if (n == 0) return -1;
+    if (needOf(n - 1) <= bufferBytes) return ptrdiff_t(n - 1);
+    if (bufferBytes < weights || n == 1 || suffixMin[0] > (bufferBytes - weights) / perUnit)
+      return -1;
+    const int64_t most = (bufferBytes - weights) / perUnit;
+    size_t lo = 0, hi = n - 2;  // suffixMin[lo] <= most
     while (lo < hi) {
-      int64_t mid = (lo + hi + 1) / 2;
-      if (needFor(mid) <= bufferBytes)
+      const size_t mid = (lo + hi + 1) / 2;
+      if (suffixMin[mid] <= most)
         lo = mid;
       else
         hi = mid - 1;
     }
-    return lo;
+    return ptrdiff_t(lo);
   };
   for (int vi = 0; vi < kVariants; ++vi) {
     const Variant& v = variants[vi];
-    if (maxRowsByAcc < 1) break;
+    if (rows.empty()) break;  // not even one output row fits the accumulator
     startTiling(v.order, v.weightsResident, v.inputResident);
     // bufferNeed() = input part + weight part; with whole rows and channels the weight part
     // does not depend on the band height, and a resident input's part neither.
     const int64_t weights = bufferNeedWeightPart(s);
     const int64_t residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
-    // Largest band that fits (need grows with bandRows), then balanced bands.
-    auto needFor = [&](int64_t rows) {
-      s.bandRows = rows;
-      s.bands = ceilDiv(s.P, rows);
+    auto needOf = [&](size_t k) {
+      s.bandRows = rows[k].size, s.bands = rows[k].count;
       return s.bufferNeedBytes =
-                 (v.inputResident ? residentInput : rowInputNeed(rows, s)) + weights;
+                 (v.inputResident ? residentInput : inputNeed(s, rows[k].maxIn, s.W)) + weights;
     };
-    int64_t lo = 1, hi = maxRowsByAcc;
-    if (needFor(1) > bufferBytes) continue;
-    // Start the bisection from the analytic answer for a double-buffered interior band
-    // (rows*sh + effR input rows at most); one or two probes confirm it.
-    {
-      const int64_t rowBytes = s.W * s.paddedChannels;
-      const int64_t avail = (bufferBytes - weights) / (2 * std::max<int64_t>(rowBytes, 1));
-      const int64_t effR = s.dilationH * (s.R - 1) + 1;
-      int64_t guess = s.strideH < effR ? (avail - effR) / s.strideH + 1 : avail / s.R;
-      guess = std::clamp<int64_t>(guess, 1, hi);
-      if (needFor(guess) <= bufferBytes) {
-        lo = guess;
-        if (guess < hi && needFor(guess + 1) > bufferBytes) hi = guess;
-      } else {
-        hi = guess - 1;
-      }
-    }
-    while (lo < hi) {
-      int64_t mid = (lo + hi + 1) / 2;
-      if (needFor(mid) <= bufferBytes)
-        lo = mid;
-      else
-        hi = mid - 1;
-    }
-    int64_t bands = ceilDiv(s.P, lo);
-    needFor(ceilDiv(s.P, bands));
-    consider();
+    // A resident input's need is the same for every band height: the tallest fits or none.
+    const ptrdiff_t k =
+        v.inputResident ? (needOf(rows.size() - 1) <= bufferBytes ? ptrdiff_t(rows.size()) - 1 : -1)
+                        : lastFitting(rows.size(), candidates.rowsSuffixMin, weights,
+                                      2 * s.W * s.paddedChannels, needOf);
+    if (k < 0) continue;
+    needOf(size_t(k));
+    consider(vi * rows.size() + size_t(k), rows[size_t(k)].sumIn, s.W);
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
   // halve until one column tile of one row fits. Needed when no whole-row band fits, and
   // worth trying whenever the whole-row tilings refetch data (a channel-tiled tall band can
-  // move less). Skipped when the best already moves every byte exactly once.
-  if (!found || bestTiming.dramReadBytes > compulsory_) {
-    const int64_t maxCols = std::min(base.Q, accDepthPixels_);
-    size_t segment = 1;
-    for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2), segment += 2) {
+  // move less). Skipped when the best already moves every byte exactly once. Candidates per
+  // channel tile: one-row bands of the column tiles narrower than a row, then whole-row bands
+  // of every height (when a whole row fits the accumulator).
+  if (!found || leastTraffic > compulsory_) {
+    const auto& cols = candidates.cols;
+    const size_t narrow = candidates.narrow;
+    size_t first = kVariants * rows.size();  // slot of this channel tile's first candidate
+    for (int64_t cbT = base.channelBlocks;;
+         cbT = ceilDiv(cbT, 2), first += cols.size() + rows.size()) {
       startTiling(NvdlaOrder::BandOuter, false, false);
       s.channelTile = cbT;
       s.channelTiles = ceilDiv(s.channelBlocks, cbT);
-      s.bandRows = 1;
-      s.bands = s.P;
-      auto needForCols = [&](int64_t cols) {
-        s.colTile = cols;
-        s.colTiles = ceilDiv(s.Q, cols);
-        return s.bufferNeedBytes = need(segment, cols, s);
-      };
-      int64_t qt = largestFitting(maxCols, needForCols);
-      if (qt > 0) {
-        needForCols(ceilDiv(s.Q, ceilDiv(s.Q, qt)));
-        if (s.colTiles == 1) {  // whole rows fit: grow the band as far as the buffer allows
-          auto needForRows = [&](int64_t rows) {
-            s.bandRows = rows;
-            s.bands = ceilDiv(s.P, rows);
-            return s.bufferNeedBytes = need(segment + 1, rows, s);
-          };
-          int64_t rows = largestFitting(std::min(s.P, accDepthPixels_ / s.Q), needForRows);
-          needForRows(ceilDiv(s.P, ceilDiv(s.P, std::max<int64_t>(rows, 1))));
+      const int64_t weights = bufferNeedWeightPart(s);
+      auto needOf = [&](size_t k) {
+        if (k >= narrow) {
+          const NvdlaTileCandidates::Tile& r = rows[k - narrow];
+          s.bandRows = r.size, s.bands = r.count;
+          s.colTile = base.Q, s.colTiles = 1;
+          return s.bufferNeedBytes = inputNeed(s, r.maxIn, s.W) + weights;
         }
-        consider();
+        s.bandRows = 1, s.bands = s.P;
+        s.colTile = cols[k].size, s.colTiles = cols[k].count;
+        return s.bufferNeedBytes = inputNeed(s, candidates.oneRow.maxIn, cols[k].maxIn) + weights;
+      };
+      const ptrdiff_t k = lastFitting(candidates.tiled, candidates.tiledSuffixMin, weights,
+                                      2 * cbT * s.atomC, needOf);
+      if (k >= 0) {
+        needOf(size_t(k));
+        const bool whole = size_t(k) >= narrow;
+        consider(first + size_t(k), whole ? rows[size_t(k) - narrow].sumIn : candidates.oneRow.sumIn,
+                 whole ? s.W : cols[size_t(k)].sumIn);
       }
       if (cbT == 1) break;
     }
@@ -463,6 +478,36 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
         "buffer of {} bytes is below the smallest tile ({} bytes: one output pixel's window and "
         "one kernel group's weights of one channel block, double-buffered)",
         bufferBytes, bufferNeed(smallest)));
+  }
+  // Time the picks of the least traffic, in order. Above the cutoff the exact cycles do not
+  // matter: such a tiling wins only if every tiling of its traffic is above the cutoff too,
+  // and then the caller discards the plan; one whose bound is above the best so far cannot win.
+  bool chosen = false;
+  for (Pick& p : picks) {
+    if (p.traffic.dramReadBytes != leastTraffic) continue;
+    NvdlaTiming t = p.traffic;
+    if (t.cycles < 0) {
+      const Tiling& x = p.tiling;
+      s.order = x.order, s.weightsResident = x.weightsResident, s.inputResident = x.inputResident;
+      s.bandRows = x.bandRows, s.bands = x.bands, s.colTile = x.colTile, s.colTiles = x.colTiles;
+      s.channelTile = x.channelTile, s.channelTiles = x.channelTiles;
+      s.bufferNeedBytes = x.bufferNeedBytes;
+      const bool bounded = cyclesCutoff != kAboveCutoff || chosen;
+      const int64_t bound = bounded ? nvdlaTilingCyclesLowerBound(s, t) : 0;
+      if (cyclesCutoff != kAboveCutoff && bound > cyclesCutoff) {
+        t.cycles = kAboveCutoff;
+      } else if (chosen && bound > bestTiming.cycles) {
+        continue;  // cycles >= bound > best
+      } else {
+        t.cycles = nvdlaTiming(s).cycles;
+        if (p.memo) p.memo->cycles = t.cycles;
+      }
+    }
+    if (!chosen || t.cycles < bestTiming.cycles) {
+      chosen = true;
+      best = p.tiling;
+      bestTiming = t;
+    }
   }
   out = base;
   out.order = best.order;

@@ -201,17 +201,26 @@ NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
   return t;
 }
 
+int64_t nvdlaInputRowsTotal(const NvdlaSchedule& s) {
+  int64_t lo, hi;
+  interiorBands(s, lo, hi);
+  return sumTiles(s.bands, lo, hi, [&](int64_t b) { return s.bandInputRows(b); });
+}
+
+int64_t nvdlaInputColsTotal(const NvdlaSchedule& s) {
+  int64_t lo, hi;
+  interiorCols(s, lo, hi);
+  return sumTiles(s.colTiles, lo, hi, [&](int64_t c) { return s.colInputCols(c); });
+}
+
 NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s) {
+  return nvdlaTraffic(s, nvdlaInputRowsTotal(s), nvdlaInputColsTotal(s));
+}
+
+NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s, int64_t inRowsTotal, int64_t inColsTotal) {
   NvdlaTiming t;
   const int64_t blocks = s.superGroups * s.images;
   t.computeCycles = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
-  int64_t bandLo, bandHi, colLo, colHi;
-  interiorBands(s, bandLo, bandHi);
-  interiorCols(s, colLo, colHi);
-  const int64_t inRowsTotal =
-      sumTiles(s.bands, bandLo, bandHi, [&](int64_t b) { return s.bandInputRows(b); });
-  const int64_t inColsTotal =
-      sumTiles(s.colTiles, colLo, colHi, [&](int64_t c) { return s.colInputCols(c); });
   // Every (band, column tile) is fetched once, or once per kernel group when it is reloaded.
   const bool inputPerKg = (s.order == NvdlaOrder::KgOuter && !s.inputResident) ||
                           (s.order == NvdlaOrder::BandOuter && s.channelTiles > 1);

@@ -17,6 +17,12 @@ struct NvdlaTiming {
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s);
 // Traffic and compute only (cycles left 0): O(1), for ranking tilings before timing them.
 NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s);
+// The same from the input rows summed over all bands and the input columns summed over all
+// column tiles (nvdlaInputRowsTotal / nvdlaInputColsTotal, which depend on the layer view's
+// geometry and the band height / column tile only): the mapper keeps them per candidate.
+NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s, int64_t inRowsTotal, int64_t inColsTotal);
+int64_t nvdlaInputRowsTotal(const NvdlaSchedule& s);
+int64_t nvdlaInputColsTotal(const NvdlaSchedule& s);
 // A lower bound on nvdlaTiming(s).cycles for every tiling of s's layer view on s's array
 // (any bands, column and channel tiles, order and residency): O(1), for ruling out array
 // shapes that cannot be the fastest before planning them.

@@ -4,6 +4,7 @@
 //   layer of the network in turn; one evaluation = one layer.
 // costTable*: cost(layer, PEs, buffer) over ConfuciuX's 12 x 12 PE and buffer levels, which
 //   includes the mapper's choice of array factorization; one evaluation = one table cell.
+// priceSchedules*: given NVDLA-style schedules priced without the mapper (see below).
 // Scalar: CostModel::evaluate() / cost() per point. Batched: evaluateBatch() / costBatch()
 //   (batch.h) on one thread, bit-identical results (tests/costmodel/test_batch.cpp).
 #include <benchmark/benchmark.h>
@@ -90,6 +91,33 @@ void costTableBatched(benchmark::State& state, const char* style, const char* ne
   evalsPerSecond(state, evaluations);
 }
 
+// priceNvdlaSchedules(): the closed form alone (cycles from a given schedule, then energy /
+// area / power over all points at once), no mapper and no configFor: the schedules are the
+// MobileNetV2 cost table's chosen ones, planned before timing. What MAESTRO-style tools price
+// (a given mapping); a different figure from costTableBatched, which includes the mapper.
+void priceSchedulesBatched(benchmark::State& state, const char* net) {
+  auto model = makeCostModel("nvdla");
+  Workload w = loadZoo(net);
+  std::vector<AllocPoint> cells;
+  for (size_t l = 0; l < w.layers.size(); ++l)
+    for (int64_t pes : kPeLevels)
+      for (int64_t buffer : kBufferLevels) cells.push_back({l, Allocation{pes, buffer}});
+  const CostBatch chosen = costBatch(*model, w.layers, cells, HardwareParams{});
+  std::vector<ScheduledPoint> points;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    ScheduledPoint p{cells[i].layer, chosen.configs[i], {}};
+    if (chosen.feasible[i] && planNvdla(w.layers[p.layer], p.config, p.schedule, nullptr))
+      points.push_back(p);
+  }
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    CostBatch b = priceNvdlaSchedules(*model, w.layers, points);
+    benchmark::DoNotOptimize(b.cycles.data());
+    evaluations += int64_t(points.size());
+  }
+  evalsPerSecond(state, evaluations);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(evaluateScalar, nvdla_resnet50, "nvdla", "resnet50");
@@ -103,6 +131,8 @@ BENCHMARK_CAPTURE(evaluateBatched, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v
 BENCHMARK_CAPTURE(costTableScalar, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(costTableBatched, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(priceSchedulesBatched, nvdla_mobilenet_v2, "mobilenet_v2")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(costTableScalar, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2")
     ->Unit(benchmark::kMillisecond);

@@ -3,9 +3,12 @@
 // group, then the energy / area / power / utilization formulas of nvdla_cost.h over all points
 // at once as Eigen arrays. Points the mapper rejects keep the mapper's reason; points that fail
 // validation (or use another style) take the scalar path, which names the problem.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <numeric>
+#include <stdexcept>
 
 #include "analects/costmodel/nvdla_schedule.h"
 #include "batch_internal.h"
@@ -55,7 +58,7 @@ void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out
   for (Eigen::ArrayXd* x : {&a.macs, &a.steps, &a.blockTaps, &a.atomK, &a.atomC, &a.pes,
                             &a.dramReadBytes, &a.dramBytes})
     x->resize(m);
-  SramEnergyCache sram(tech);
+  SramEnergyCache accSram(tech), cbufSram(tech);  // one each: their last size repeats
   for (Eigen::Index i = 0; i < m; ++i) {
     const Planned& q = p[size_t(i)];
     cycles[i] = q.cycles, compute[i] = q.computeCycles, fixed[i] = q.fixedCycles;
@@ -66,7 +69,7 @@ void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out
     a.pes[i] = double(q.atomK * q.atomC);
     a.dramReadBytes[i] = double(q.dramReadBytes);
     a.dramBytes[i] = double(q.dramReadBytes + q.dramWriteBytes);
-    accPj[i] = sram(q.accumulatorBytes), cbufPj[i] = sram(q.bufferBytes);
+    accPj[i] = accSram(q.accumulatorBytes), cbufPj[i] = cbufSram(q.bufferBytes);
     bufferBytes[i] = double(q.bufferBytes), accBytes[i] = double(q.accumulatorBytes);
     atomCMinus1[i] = double(q.atomC - 1);
   }
@@ -354,6 +357,28 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     g = end;
   }
   finish(model.tech(), done, out);
+}
+
+CostBatch priceNvdlaSchedules(const CostModel& model, const std::vector<Layer>& layers,
+                              const std::vector<ScheduledPoint>& points) {
+  if (!isNvdlaModel(model))
+    throw std::invalid_argument("priceNvdlaSchedules needs the nvdla model");
+  CostBatch out;
+  out.resize(points.size());
+  std::vector<int64_t> macs(layers.size(), -1);
+  std::vector<Planned> done;
+  done.reserve(points.size());
+  for (size_t i = 0; i < points.size(); ++i) {
+    const ScheduledPoint& p = points[i];
+    if (p.layer >= layers.size())
+      throw std::out_of_range(fmt::format("schedule {}: layer index {} (the batch has {} layers)",
+                                          i, p.layer, layers.size()));
+    if (macs[p.layer] < 0) macs[p.layer] = layers[p.layer].macs();
+    done.push_back(planned(uint32_t(i), macs[p.layer], p.config, p.schedule,
+                           nvdlaTiming(p.schedule)));
+  }
+  finish(model.tech(), done, out);
+  return out;
 }
 
 }  // namespace analects

@@ -631,3 +631,29 @@ TEST(Saturation, EyerissScheduleNoLongerDependsOnTheBuffer) {
   }
   EXPECT_GT(checked, 700);
 }
+
+// Pricing given schedules (no mapper) equals the full cost() of the points they were planned for.
+TEST(PriceSchedules, EqualsCostOfTheMappersSchedules) {
+  auto model = makeCostModel("nvdla");
+  const Workload w = loadZoo("mobilenet_v2");
+  std::vector<AllocPoint> points;
+  for (size_t l = 0; l < w.layers.size(); ++l)
+    for (int64_t pes : {1, 12, 64, 96})
+      for (int64_t buffer : {512, 4096, 65536, 1 << 20}) points.push_back({l, Allocation{pes, buffer}});
+  const CostBatch c = costBatch(*model, w.layers, points, HardwareParams{});
+  std::vector<ScheduledPoint> scheduled;
+  std::vector<size_t> from;
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (!c.feasible[i]) continue;
+    ScheduledPoint p{points[i].layer, c.configs[i], {}};
+    ASSERT_TRUE(planNvdla(w.layers[p.layer], p.config, p.schedule, nullptr));
+    scheduled.push_back(p);
+    from.push_back(i);
+  }
+  ASSERT_GT(scheduled.size(), points.size() / 2);
+  const CostBatch priced = priceNvdlaSchedules(*model, w.layers, scheduled);
+  for (size_t k = 0; k < scheduled.size(); ++k)
+    EXPECT_TRUE(same(c.at(from[k]), priced.at(k))) << "schedule " << k;
+  EXPECT_THROW(priceNvdlaSchedules(*makeCostModel("eyeriss"), w.layers, scheduled),
+               std::invalid_argument);
+}

@@ -20,6 +20,7 @@
 #include "analects/costmodel/cost.h"
 #include "analects/costmodel/cost_model.h"
 #include "analects/costmodel/layer.h"
+#include "analects/costmodel/nvdla_schedule.h"
 
 namespace analects {
 
@@ -68,5 +69,19 @@ CostBatch evaluateBatch(const CostModel& model, const std::vector<Layer>& layers
 CostBatch costBatch(const CostModel& model, const std::vector<Layer>& layers,
                     const std::vector<AllocPoint>& points, const HardwareParams& hw,
                     unsigned threads = 1);
+
+// An NVDLA-style schedule of layers[layer] on config (as planNvdla() builds it).
+struct ScheduledPoint {
+  size_t layer = 0;
+  ArrayConfig config;
+  NvdlaSchedule schedule;
+};
+
+// Prices given schedules, no mapper: cycles and traffic by the closed form (the lockstep sum
+// over runs, O(bands)), then the energy / area / power / utilization arithmetic over all points
+// at once. Entry i equals evaluate(layers[layer], config) when the schedule is planNvdla()'s for
+// that point (what MAESTRO-style tools price: a given mapping). The model must be `nvdla`.
+CostBatch priceNvdlaSchedules(const CostModel& model, const std::vector<Layer>& layers,
+                              const std::vector<ScheduledPoint>& points);
 
 }  // namespace analects

@@ -133,7 +133,7 @@ int64_t largestFitting(int64_t lo, int64_t hi, F&& fits) {
 
 struct TilingCandidate {
   bool found = false;
-  bool channelTiled = false;  // channelTiles >= 2
+  size_t mode = 0;  // index into the planner's channel modes
   int64_t rows = 0, tileKernels = 0;
   __int128 traffic = 0;
 };
@@ -193,7 +193,31 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
 
   const int64_t N = s.images, G = s.groups;
   const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
-  filterBytes_ = s.filterTileBytes(G, Kg, Cg);  // every kernel block's filter words once
+  // Channel modes, in the mapper's order: whole channels; channel tiles of whole channel groups
+  // (q*chain channels); then smaller channel tiles (q*chain/2, /4, ... down to one channel),
+  // each with q and chain cut to the tile. Filter words of all kernels and channels once.
+  modes_.clear();
+  auto filterTotal = [&](const EyerissSchedule& m, int64_t Ct) {
+    const int64_t ctN = ceilDiv(Cg, Ct);
+    return __int128(ctN - 1) * m.filterTileBytes(G, Kg, Ct) +
+           m.filterTileBytes(G, Kg, Cg - (ctN - 1) * Ct);
+  };
+  modes_.push_back({false, Cg, s.channelsPerPe, s.chain, filterTotal(s, Cg)});
+  const int64_t groupWidth = s.channelsPerPe * s.chain;
+  if (Cg > groupWidth) modes_.push_back({true, groupWidth, s.channelsPerPe, s.chain,
+                                         filterTotal(s, groupWidth)});
+  for (int64_t c = ceilDiv(std::min(groupWidth, Cg), 2); Cg > 1;
+       c = c == 1 ? 0 : ceilDiv(c, 2)) {
+    if (c < 1) break;
+    EyerissSchedule m = s;
+    m.channelsPerPe = std::min(s.channelsPerPe, c);
+    m.chain = std::min(s.chain, ceilDiv(c, m.channelsPerPe));
+    if (modes_.back().tileChannels != c) modes_.push_back({true, c, m.channelsPerPe, m.chain,
+                                                           filterTotal(m, c)});
+    if (c == 1) break;
+  }
+  filterBytes_ = modes_[0].filterBytes;
+  for (const ChannelMode& m : modes_) filterBytes_ = std::min(filterBytes_, m.filterBytes);
   // Lower bound of any tiling: filter words, used input rows and one strip group of outputs
   // per (image, kernel) moved once.
   s.tileRows = s.P, s.rowTiles = 1;
@@ -207,13 +231,15 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
 
   // The row tilings the mapper ranks, in its order. Whole strips: 1, 2, 3, 4, 6, 8, ... row
-  // tiles; then sub-strip tiles down to one row (repeats of the previous height skipped).
+  // tiles and one strip per tile; then sub-strip tiles down to one row (repeats of the previous
+  // height skipped).
   const int64_t strips = ceilDiv(s.P, layerStrip);
   auto tryRows = [&](int64_t rows) {
     if (tilings_.empty() || tilings_.back().rows != rows) tilings_.push_back(RowTiling{rows});
   };
   forEachGeometric(strips,
                    [&](int64_t m) { tryRows(std::min(s.P, layerStrip * ceilDiv(strips, m))); });
+  tryRows(std::min(s.P, layerStrip));  // one strip per tile
   forEachGeometric(layerStrip, [&](int64_t d) {
     if (d > 1) tryRows(ceilDiv(layerStrip, d));
   });
@@ -267,7 +293,6 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   // port, so more bandwidth is never slower.
   const int64_t B = bufferBytes, N = s.images, G = s.groups;
   const int64_t Cg = s.groupChannels, Kg = s.groupKernels;
-  const int64_t cgWidth = s.channelsPerPe * s.chain;
   const int64_t kbL = Kg;  // kernel tiles hold any number of kernels
   TilingCandidate best;
   bool paddingRejected = false;
@@ -280,9 +305,11 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
       continue;
     EyerissSchedule g = s;
     g.stripRows = tiling.stripRows, g.hSlots = tiling.hSlots, g.stacks = tiling.stacks;
-    for (bool channelTiled : {false, true}) {
-      if (channelTiled && Cg <= cgWidth) continue;
-      const int64_t Ct = channelTiled ? cgWidth : Cg;  // the smallest channel tile needs least
+    for (size_t mode = 0; mode < modes_.size(); ++mode) {
+      const ChannelMode& cm = modes_[mode];
+      const bool channelTiled = cm.tiled;
+      const int64_t Ct = cm.tileChannels;  // the smallest tile of the mode needs least
+      g.channelsPerPe = cm.q, g.chain = cm.chain;
       const int64_t ctN = ceilDiv(Cg, Ct);
       const bool resident = !channelTiled && etN == 1 && N == 1;
       int64_t Kt = Kg;
@@ -295,7 +322,7 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
         if (Kt < 1) continue;
       }
       const int64_t ktN = ceilDiv(Kg, Kt);
-      const __int128 traffic = filterBytes_ * (channelTiled ? N * etN : 1) +
+      const __int128 traffic = cm.filterBytes * (channelTiled ? N * etN : 1) +
                                tiling.ifmapOnce * (resident ? 1 : ktN) + tiling.outTraffic;
       if (best.found && traffic >= best.traffic) continue;
       ready(tiling, 3);
@@ -303,7 +330,7 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
         paddingRejected = true;
         break;  // the next row tiling
       }
-      best = {true, channelTiled, rows, Kt, traffic};
+      best = {true, mode, rows, Kt, traffic};
     }
   }
   if (!best.found && paddingRejected)
@@ -314,10 +341,11 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   if (!best.found) {
     EyerissSchedule one = s;
     setStrips(one, 1);
+    one.channelsPerPe = modes_.back().q, one.chain = modes_.back().chain;
     return fail(fmt::format(
         "global buffer of {} bytes is below the smallest tile ({} bytes: one output row, one "
-        "kernel, one channel group)",
-        B, needBytes(one, 1, 1, std::min(cgWidth, Cg), 1)));
+        "kernel, {} channel(s))",
+        B, needBytes(one, 1, 1, modes_.back().tileChannels, 1), modes_.back().tileChannels));
   }
 
   // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, in whole kernel
@@ -325,8 +353,11 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
   setStrips(s, rows);
   auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
+  const ChannelMode& mode = modes_[best.mode];
+  s.channelsPerPe = mode.q, s.chain = mode.chain;
+  const int64_t cgWidth = mode.q * mode.chain;
   int64_t gT = 1, Kt = best.tileKernels, Ct = Cg;
-  if (!best.channelTiled) {
+  if (!mode.tiled) {
     if (etN == 1 && N == 1) {  // ifmap resident: kernel tiles are free, in whole blocks
       const int64_t want = std::min(kTargetSteps, s.kernelBlocksOf(Kg));
       for (int64_t ktN = want; ktN > ceilDiv(Kg, Kt); --ktN) {
@@ -347,6 +378,8 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
           break;
         }
     }
+  } else if (mode.tileChannels < cgWidth) {
+    Ct = mode.tileChannels;  // a part of one channel group: as small as the mode says
   } else {
     const int64_t groupsL = ceilDiv(Cg, cgWidth);
     const int64_t fitM = largestFitting(1, groupsL - 1, [&](int64_t m) {

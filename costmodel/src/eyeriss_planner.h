@@ -67,7 +67,15 @@ class EyerissPlanner {
   EyerissSchedule base_;  // everything but the tiles and the PE mapping
   int failure_ = 0;       // 0 none, 1 no PEs, 2 a layer/scratchpad problem (reason_)
   std::string reason_;
-  __int128 leastTraffic_ = 0, filterBytes_ = 0;
+  __int128 leastTraffic_ = 0, filterBytes_ = 0;  // filterBytes_: least over the channel modes
+  // How a tiling splits a group's channels, with the PE mapping it implies (eyeriss_model.cpp).
+  struct ChannelMode {
+    bool tiled = false;        // channel tiles (else whole channels)
+    int64_t tileChannels = 0;  // the mode's smallest channel tile
+    int64_t q = 1, chain = 1;
+    __int128 filterBytes = 0;  // filter words of the layer, loaded once
+  };
+  std::vector<ChannelMode> modes_;
   std::vector<RowTiling> tilings_;
   int64_t saturationBytes_ = 0;
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 
 #include "analects/costmodel/cost_model.h"
 #include "analects/search/exact.h"
@@ -36,7 +37,11 @@ TEST(RealModels, MobileNetV2ExactBoundsConfuciux) {
     SearchResult ex = solveExact(p);
     ASSERT_EQ(ex.status, SearchStatus::Found) << style << ": " << ex.message;
     SearchOptions o;
-    o.samples = 400;
+    // The Eyeriss-style table is the harder landscape: 9 % of its cells are infeasible (small
+    // buffers cannot hold a row of psum words), against 4 % for NVDLA-style, and ConfuciuX's
+    // policy needs more episodes to leave the small-PE corner (at 400 samples it is 29 % above
+    // the optimum, at 1000 5.5 %, at 2000 2.9 %; the uniform baseline is 3 %).
+    o.samples = std::string(style) == "eyeriss" ? 1000 : 400;
     SearchResult cx = runSearch("confuciux", p, o);
     SearchResult base = runSearch("baseline-dla", p, o);
     ASSERT_EQ(cx.status, SearchStatus::Found) << style << ": " << cx.message;

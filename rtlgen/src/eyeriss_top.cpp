@@ -33,41 +33,7 @@ const char* kTop =
 //   passes * (p*q*S + Q*(p*q*S + p) + q*chain*(S + (Q-1)*m)) cycles of compute, and a layer
 //   load_0 + sum_i max(compute_i, load_i+1, store_i-1) + store_last + DRAM latency.
 module @TOP@ (
-  input  wire        clk,
-  input  wire        rst_n,
-  // Configuration port: layer registers, step descriptors, start.
-  input  wire        cfg_we,
-  input  wire [15:0] cfg_addr,
-  input  wire [63:0] cfg_wdata,
-  // Status.
-  output wire        busy,
-  output wire        done,
-  output wire [63:0] cycle_count,
-  output wire [31:0] desc_pops,
-  output wire [31:0] stall_cycles,
-  // DRAM read port: 4-D requests (n3 x n2 x n1 chunks), then a byte stream of @B@ bytes per beat.
-  output wire        rd_req_valid,
-  input  wire        rd_req_ready,
-  output wire [31:0] rd_req_addr,
-  output wire [31:0] rd_req_bytes,
-  output wire [15:0] rd_req_n1,
-  output wire [15:0] rd_req_n2,
-  output wire [15:0] rd_req_n3,
-  output wire [31:0] rd_req_s1,
-  output wire [31:0] rd_req_s2,
-  output wire [31:0] rd_req_s3,
-  output wire        rd_req_last,
-  input  wire        rd_valid,
-  input  wire [63:0] rd_data,
-  output wire        rd_ready,
-  // DRAM write port: addressed beats, acknowledged after the last beat of each store.
-  output wire        wr_valid,
-  input  wire        wr_ready,
-  output wire [31:0] wr_addr,
-  output wire [63:0] wr_data,
-  output wire [3:0]  wr_bytes,
-  output wire        wr_last,
-  input  wire        wr_ack
+@PORTS@
 );
   localparam integer ROWS        = @ROWS@;
   localparam integer COLS        = @COLS@;
@@ -348,6 +314,7 @@ std::string eyerissTopVerilog(const ArrayConfig& config) {
   set("LNB", p.busLaneBits());
   set("BUF", config.bufferBytes);
   set("B", p.dramBytes);
+  v["PORTS"] = text::topPorts(p.dramBytes);
   set("OB", p.outputBytes);
   set("PD", p.pipelineDepth);
   v["OUTDESC"] = p.outputBytes == 4 ? "int32" : "int8 (rounding shift, optional ReLU)";

@@ -10,6 +10,7 @@
 
 #include "analects/rtlgen/nvdla_regs.h"
 #include "analects/rtlgen/rtlgen.h"
+#include "rtl_text.h"
 #include "styles.h"
 
 namespace analects::rtlgen {
@@ -58,41 +59,7 @@ const char* kTop =
 // NvdlaSchedule in lockstep and takes exactly the cost model's cycles (costmodel/README.md):
 //   load_0 + sum_i max(compute_i, load_i+1, store_i-1) + store_last + DRAM latency.
 module @TOP@ (
-  input  wire        clk,
-  input  wire        rst_n,
-  // Configuration port: layer registers, step descriptors, start.
-  input  wire        cfg_we,
-  input  wire [15:0] cfg_addr,
-  input  wire [63:0] cfg_wdata,
-  // Status.
-  output wire        busy,
-  output wire        done,
-  output wire [63:0] cycle_count,
-  output wire [31:0] desc_pops,
-  output wire [31:0] stall_cycles,
-  // DRAM read port: 4-D requests (n3 x n2 x n1 chunks), then a byte stream of @B@ bytes per beat.
-  output wire        rd_req_valid,
-  input  wire        rd_req_ready,
-  output wire [31:0] rd_req_addr,
-  output wire [31:0] rd_req_bytes,
-  output wire [15:0] rd_req_n1,
-  output wire [15:0] rd_req_n2,
-  output wire [15:0] rd_req_n3,
-  output wire [31:0] rd_req_s1,
-  output wire [31:0] rd_req_s2,
-  output wire [31:0] rd_req_s3,
-  output wire        rd_req_last,
-  input  wire        rd_valid,
-  input  wire [63:0] rd_data,
-  output wire        rd_ready,
-  // DRAM write port: addressed beats, acknowledged after the last beat of each store.
-  output wire        wr_valid,
-  input  wire        wr_ready,
-  output wire [31:0] wr_addr,
-  output wire [63:0] wr_data,
-  output wire [3:0]  wr_bytes,
-  output wire        wr_last,
-  input  wire        wr_ack
+@PORTS@
 );
   localparam integer ATOM_K       = @K@;
   localparam integer ATOM_C       = @C@;
@@ -282,6 +249,7 @@ std::string nvdlaTopVerilog(const ArrayConfig& config) {
   set("PES", p.atomK * p.atomC);
   set("BUF", config.bufferBytes);
   set("B", p.dramBytes);
+  v["PORTS"] = text::topPorts(p.dramBytes);
   set("OB", p.outputBytes);
   set("PD", p.pipelineDepth);
   set("ACC", p.accDepthPixels);

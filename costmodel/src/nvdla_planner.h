@@ -28,7 +28,6 @@ struct NvdlaTileCandidates {
     int64_t size;   // output rows per band (output columns per column tile)
     int64_t count;  // bands (column tiles): ceil(P / size)
     int64_t maxIn;  // input rows (columns) of the largest band (column tile)
-    int64_t sumIn;  // input rows (columns) of all bands (column tiles): nvdlaInputRowsTotal()
   };
   // Balanced band heights ceil(P / n) of at most min(P, accDepthPixels / Q) rows, ascending.
   std::vector<Tile> rows;
@@ -96,9 +95,8 @@ class NvdlaPlanner {
   static constexpr int kVariants = 5;  // whole-row (order, residency) variants
   // Traffic and cycles (-1 until the caller times it) of the tiling s, candidate `slot` of
   // the mapper's lists (whole-row variant v, band k: v * rows + k; then per channel tile of
-  // the small-buffer search, its candidates), whose input rows and columns over all tiles are
-  // inRows and inCols: its memo slot (valid until the next call) when the memo is on.
-  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot, int64_t inRows, int64_t inCols);
+  // the small-buffer search, its candidates): its memo slot when the memo is on.
+  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot);
 
   // The tiling fields of a schedule.
   struct Tiling {

@@ -209,19 +209,17 @@ int64_t bufferNeed(const NvdlaSchedule& s) {
 
 namespace {
 
-// Balanced tile sizes ceil(n / k) for k = 1..n of at most maxSize, ascending: the sizes a
+// Balanced tile sizes ceil(n / k) for k = 1..n of at most maxSize, descending: the sizes a
 // mapper that balances its tiles (size = ceil(n / ceil(n / largest fitting))) can end on.
 template <typename Add>
 void balancedSizes(int64_t n, int64_t maxSize, Add&& add) {
   if (maxSize < 1) return;
   int64_t size = ceilDiv(n, ceilDiv(n, maxSize));
-  std::vector<int64_t> sizes;
   for (;;) {
-    sizes.push_back(size);
+    add(size);
     if (size == 1) break;
     size = ceilDiv(n, ceilDiv(n, size - 1));  // the next smaller balanced size
   }
-  for (auto it = sizes.rbegin(); it != sizes.rend(); ++it) add(*it);
 }
 
 std::array<int64_t, 16> geometryKey(const NvdlaSchedule& s, int64_t accDepthPixels) {
@@ -243,15 +241,17 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
   rows.clear();
   balancedSizes(s.P, std::min(s.P, accDepthPixels / s.Q), [&](int64_t r) {
     s.bandRows = r, s.bands = ceilDiv(s.P, r);
-    rows.push_back({r, s.bands, maxBandInputRows(s), nvdlaInputRowsTotal(s)});
+    rows.push_back({r, s.bands, maxBandInputRows(s)});
   });
+  std::reverse(rows.begin(), rows.end());
   s.bandRows = 1, s.bands = s.P;
-  oneRow = {1, s.P, maxBandInputRows(s), nvdlaInputRowsTotal(s)};
+  oneRow = {1, s.P, maxBandInputRows(s)};
   cols.clear();
   balancedSizes(s.Q, std::min(s.Q, accDepthPixels), [&](int64_t c) {
     s.colTile = c, s.colTiles = ceilDiv(s.Q, c);
-    cols.push_back({c, s.colTiles, maxColInputCols(s), nvdlaInputColsTotal(s)});
+    cols.push_back({c, s.colTiles, maxColInputCols(s)});
   });
+  std::reverse(cols.begin(), cols.end());
   const bool wholeRows = !cols.empty() && cols.back().size == s.Q;
   narrow = cols.size() - (wholeRows ? 1 : 0);
   tiled = narrow + (wholeRows ? rows.size() : 0);
@@ -313,17 +313,16 @@ void NvdlaPlanner::enableMemo() {
   if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
-NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot, int64_t inRows,
-                                 int64_t inCols) {
+NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot) {
   if (!memo_) {
-    scratchTiming_ = nvdlaTraffic(s, inRows, inCols);
+    scratchTiming_ = nvdlaTraffic(s);
     scratchTiming_.cycles = -1;
     return scratchTiming_;
   }
   TimedSlot& x = timings_[slot];
   if (x.generation != generation_) {
     x.generation = generation_;
-    x.timing = nvdlaTraffic(s, inRows, inCols);
+    x.timing = nvdlaTraffic(s);
     x.timing.cycles = -1;
   }
   return x.timing;
@@ -374,8 +373,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   std::vector<Pick>& picks = picks_;
   picks.clear();
   int64_t leastTraffic = 0;
-  auto consider = [&](size_t slot, int64_t inRows, int64_t inCols) {
-    NvdlaTiming& known = timed(s, slot, inRows, inCols);
+  auto consider = [&](size_t slot) {
+    NvdlaTiming& known = timed(s, slot);
     picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands,
                            s.colTile, s.colTiles, s.channelTile, s.channelTiles,
                            s.bufferNeedBytes},
@@ -429,7 +428,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
                                       2 * s.W * s.paddedChannels, needOf);
     if (k < 0) continue;
     needOf(size_t(k));
-    consider(vi * rows.size() + size_t(k), rows[size_t(k)].sumIn, s.W);
+    consider(vi * rows.size() + size_t(k));
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
   // halve until one column tile of one row fits. Needed when no whole-row band fits, and
@@ -462,9 +461,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
                                       2 * cbT * s.atomC, needOf);
       if (k >= 0) {
         needOf(size_t(k));
-        const bool whole = size_t(k) >= narrow;
-        consider(first + size_t(k), whole ? rows[size_t(k) - narrow].sumIn : candidates.oneRow.sumIn,
-                 whole ? s.W : cols[size_t(k)].sumIn);
+        consider(first + size_t(k));
       }
       if (cbT == 1) break;
     }

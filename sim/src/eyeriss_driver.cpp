@@ -77,13 +77,10 @@ LayerProgram buildEyerissProgram(const Layer& layer, const ArrayConfig& config,
   if (rows > 255) throw fail("more than 255 PE rows");
 
   // Random data, the golden outputs.
-  std::mt19937_64 rng(o.seed);
-  std::uniform_int_distribution<int> int8(-128, 127);
-  std::vector<int8_t> x(size_t(v.N * v.C * v.H * v.W)), w(size_t(v.K * Cg * v.R * v.S));
-  for (auto& e : x) e = int8_t(int8(rng));
-  for (auto& e : w) e = int8_t(int8(rng));
-  const std::vector<int32_t> golden = goldenConv(v, x, w);
-  const int shift = o.shift >= 0 ? o.shift : autoShift(v);
+  const LayerData data = randomLayerData(v, o.seed, o.shift);
+  const std::vector<int8_t>&x = data.x, &w = data.w;
+  const std::vector<int32_t>& golden = data.golden;
+  const int shift = data.shift;
 
   // DRAM: inputs [n][c][column][row], then filter tiles, then output tiles, in step order.
   const auto steps = s.expandSteps();

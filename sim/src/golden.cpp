@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 namespace analects::sim {
 
@@ -57,6 +58,19 @@ int8_t requantize(int32_t acc, int shift, bool relu) {
 int autoShift(const ConvView& v) {
   const double n = double(v.C / v.groups * v.R * v.S);
   return std::clamp(int(std::floor(std::log2(170.0 * std::sqrt(n)))), 0, 30);
+}
+
+LayerData randomLayerData(const ConvView& v, uint64_t seed, int shift) {
+  LayerData d;
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> int8(-128, 127);
+  d.x.resize(size_t(v.N * v.C * v.H * v.W));
+  d.w.resize(size_t(v.K * (v.C / v.groups) * v.R * v.S));
+  for (auto& e : d.x) e = int8_t(int8(rng));
+  for (auto& e : d.w) e = int8_t(int8(rng));
+  d.golden = goldenConv(v, d.x, d.w);
+  d.shift = shift >= 0 ? shift : autoShift(v);
+  return d;
 }
 
 }  // namespace analects::sim

@@ -35,6 +35,15 @@ std::vector<int32_t> goldenConv(const ConvView& v, const std::vector<int8_t>& x,
 // standard deviation near 5461 * sqrt(n); shift it down to about 32 so outputs use their range.
 int autoShift(const ConvView& v);
 
+// A layer's random int8 inputs and weights (uniform, from `seed`), its golden int32 outputs and
+// the int8 output shift (`shift`, or autoShift() when negative).
+struct LayerData {
+  std::vector<int8_t> x, w;
+  std::vector<int32_t> golden;
+  int shift = 0;
+};
+LayerData randomLayerData(const ConvView& v, uint64_t seed, int shift);
+
 // int8 output: round half up, (acc + 2^(shift-1)) >> shift (arithmetic), ReLU, saturate.
 int8_t requantize(int32_t acc, int shift, bool relu);
 

@@ -143,13 +143,10 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
       throw fail(fmt::format("{} = {} exceeds the RTL's 16-bit counter", what, value));
 
   // Random data, the golden outputs.
-  std::mt19937_64 rng(o.seed);
-  std::uniform_int_distribution<int> int8(-128, 127);
-  std::vector<int8_t> x(size_t(v.N * v.C * v.H * v.W)), w(size_t(v.K * Cg * v.R * v.S));
-  for (auto& e : x) e = int8_t(int8(rng));
-  for (auto& e : w) e = int8_t(int8(rng));
-  const std::vector<int32_t> golden = goldenConv(v, x, w);
-  const int shift = o.shift >= 0 ? o.shift : autoShift(v);
+  const LayerData data = randomLayerData(v, o.seed, o.shift);
+  const std::vector<int8_t>&x = data.x, &w = data.w;
+  const std::vector<int32_t>& golden = data.golden;
+  const int shift = data.shift;
 
   // DRAM: input surfaces (per super-group and image: H x W x Cpad), weight groups (per
   // super-group and kernel group: blocks (cb, r, s) of atomK x atomC), output surfaces (per

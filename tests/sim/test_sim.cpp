@@ -11,9 +11,11 @@
 #include "analects/costmodel/nvdla_schedule.h"
 #include "analects/rtlgen/rtlgen.h"
 #include "analects/sim/sim.h"
+#include "sim_test_util.h"
 
 namespace fs = std::filesystem;
 using namespace analects;
+using namespace analects::simtest;
 
 namespace {
 
@@ -22,27 +24,6 @@ ArrayConfig config(int64_t k, int64_t c, int64_t buffer, int64_t acc, int64_t la
   cfg.atomK = k, cfg.atomC = c, cfg.bufferBytes = buffer;
   cfg.accDepthPixels = acc, cfg.dramLatencyCycles = latency;
   return cfg;
-}
-
-std::string design(const ArrayConfig& c, const std::string& tag = "") {
-  const fs::path dir = fs::path(ANALECTS_TEST_OUT) / "designs" / (rtlgen::topName(c) + tag);
-  return rtlgen::generate(c, dir.string()).designJson;
-}
-
-sim::SimOptions options() {
-  sim::SimOptions o;
-  o.cacheDir = ANALECTS_SIM_CACHE;
-  return o;
-}
-
-Layer batched(Layer l, int64_t n) {
-  l.N = n;
-  return l;
-}
-
-Layer dilated(Layer l, int64_t d) {
-  l.dilationH = l.dilationW = d;
-  return l;
 }
 
 // Small layers of every kind the NVDLA-style array runs.
@@ -64,18 +45,6 @@ Workload everyKind() {
       Layer::gemm("gemm", 7, 12, 10),
   };
   return w;
-}
-
-void expectExact(const sim::SimResult& r) {
-  ASSERT_FALSE(r.layers.empty());
-  for (const auto& l : r.layers) {
-    EXPECT_EQ(l.error, "") << l.name;
-    EXPECT_TRUE(l.outputsMatch) << l.name << " (" << l.shape << "): " << l.mismatches
-                                << " output bytes differ";
-    EXPECT_EQ(l.rtlCycles, l.modelCycles) << l.name << " (" << l.shape << ")";
-    EXPECT_EQ(l.stallCycles, 0) << l.name;
-    EXPECT_GT(l.utilization, 0) << l.name;
-  }
 }
 
 }  // namespace

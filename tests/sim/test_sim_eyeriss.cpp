@@ -10,9 +10,11 @@
 #include "analects/costmodel/eyeriss_schedule.h"
 #include "analects/rtlgen/rtlgen.h"
 #include "analects/sim/sim.h"
+#include "sim_test_util.h"
 
 namespace fs = std::filesystem;
 using namespace analects;
+using namespace analects::simtest;
 
 namespace {
 
@@ -22,27 +24,6 @@ ArrayConfig eyeriss(int64_t rows, int64_t cols, int64_t buffer, int64_t latency 
   c.rows = rows, c.cols = cols, c.bufferBytes = buffer;
   c.dramLatencyCycles = latency;
   return c;
-}
-
-std::string design(const ArrayConfig& c) {
-  const fs::path dir = fs::path(ANALECTS_TEST_OUT) / "designs" / rtlgen::topName(c);
-  return rtlgen::generate(c, dir.string()).designJson;
-}
-
-sim::SimOptions options() {
-  sim::SimOptions o;
-  o.cacheDir = ANALECTS_SIM_CACHE;
-  return o;
-}
-
-Layer batched(Layer l, int64_t n) {
-  l.N = n;
-  return l;
-}
-
-Layer dilated(Layer l, int64_t d) {
-  l.dilationH = l.dilationW = d;
-  return l;
 }
 
 Workload everyKind() {
@@ -64,18 +45,6 @@ Workload everyKind() {
       Layer::gemm("gemm", 7, 12, 10),
   };
   return w;
-}
-
-void expectExact(const sim::SimResult& r) {
-  ASSERT_FALSE(r.layers.empty());
-  for (const auto& l : r.layers) {
-    EXPECT_EQ(l.error, "") << l.name;
-    EXPECT_TRUE(l.outputsMatch) << r.top << " " << l.name << " (" << l.shape
-                                << "): " << l.mismatches << " output bytes differ";
-    EXPECT_EQ(l.rtlCycles, l.modelCycles) << r.top << " " << l.name << " (" << l.shape << ")";
-    EXPECT_EQ(l.stallCycles, 0) << l.name;
-    EXPECT_GT(l.utilization, 0) << l.name;
-  }
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ class NvdlaPlanner {
   NvdlaSchedule base_;
   NvdlaSchedule work_;  // plan()'s probe: base_ with the tiling under test
   int64_t accDepthPixels_ = 0;
-  int64_t compulsory_ = 0;    // DRAM read bytes when every byte moves once
+  int64_t compulsory_ = 0;  // DRAM read bytes when every byte moves once
   int64_t saturationBytes_ = 0;
   bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
   NvdlaSchedule saturated_;
@@ -125,6 +125,18 @@ class NvdlaPlanner {
   NvdlaTileCandidates own_;  // the candidates when no shared ones are given
   const NvdlaTileCandidates* shared_ = nullptr;
   const NvdlaTileCandidates& tiles() const { return shared_ ? *shared_ : own_; }
+  // A single plan (no shared candidates, memo off) does not build the lists (most of its time
+  // did): it reads the top entries, computed at reset, and when the top does not fit scans down
+  // from it, computing each entry's input tile on the fly. The last fitting entry below the top
+  // is the largest one whose tile is at most the limit, which is what the bisection over the
+  // suffix minima finds, so the choice is the same. enableMemo() builds the lists.
+  bool listed_ = false;  // tiles() holds the lists for base_'s geometry
+  bool haveRows_ = false, wholeRows_ = false, haveOneRow_ = false;
+  NvdlaTileCandidates::Tile rowsTop_{}, colsTop_{}, oneRow_{};
+  NvdlaSchedule geometry_;  // base_ with whole channels, for the entries' input tiles
+  NvdlaTileCandidates::Tile rowTile(int64_t size);
+  NvdlaTileCandidates::Tile colTile(int64_t size);
+  const NvdlaTileCandidates::Tile& oneRow();
   uint64_t generation_ = 0;
   NvdlaTiming scratchTiming_;  // timed() without the memo
   struct TimedSlot {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <utility>
 
 #include "nvdla_planner.h"
 #include "nvdla_timing.h"
@@ -211,13 +212,13 @@ namespace {
 
 // Balanced tile sizes ceil(n / k) for k = 1..n of at most maxSize, descending: the sizes a
 // mapper that balances its tiles (size = ceil(n / ceil(n / largest fitting))) can end on.
+// Stops early when add() returns false.
 template <typename Add>
 void balancedSizes(int64_t n, int64_t maxSize, Add&& add) {
   if (maxSize < 1) return;
   int64_t size = ceilDiv(n, ceilDiv(n, maxSize));
   for (;;) {
-    add(size);
-    if (size == 1) break;
+    if (!add(size) || size == 1) break;
     size = ceilDiv(n, ceilDiv(n, size - 1));  // the next smaller balanced size
   }
 }
@@ -242,6 +243,7 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
   balancedSizes(s.P, std::min(s.P, accDepthPixels / s.Q), [&](int64_t r) {
     s.bandRows = r, s.bands = ceilDiv(s.P, r);
     rows.push_back({r, s.bands, maxBandInputRows(s)});
+    return true;
   });
   std::reverse(rows.begin(), rows.end());
   s.bandRows = 1, s.bands = s.P;
@@ -250,6 +252,7 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
   balancedSizes(s.Q, std::min(s.Q, accDepthPixels), [&](int64_t c) {
     s.colTile = c, s.colTiles = ceilDiv(s.Q, c);
     cols.push_back({c, s.colTiles, maxColInputCols(s)});
+    return true;
   });
   std::reverse(cols.begin(), cols.end());
   const bool wholeRows = !cols.empty() && cols.back().size == s.Q;
@@ -286,7 +289,20 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
   layerView(layer, config, base_);
   accDepthPixels_ = config.accDepthPixels;
   shared_ = shared && shared->sameGeometry(base_, accDepthPixels_) ? shared : nullptr;
-  if (!shared_ && !own_.sameGeometry(base_, accDepthPixels_)) own_.build(base_, accDepthPixels_);
+  listed_ = shared_ || own_.sameGeometry(base_, accDepthPixels_);
+  if (!listed_) {
+    // The lists' top entries (NvdlaTileCandidates::build's last rows and cols entries).
+    geometry_ = base_;
+    const int64_t P = base_.P, Q = base_.Q;
+    const int64_t rowsMax = std::min(P, accDepthPixels_ / Q),
+                  colsMax = std::min(Q, accDepthPixels_);
+    haveRows_ = rowsMax >= 1;
+    if (haveRows_) rowsTop_ = rowTile(ceilDiv(P, ceilDiv(P, rowsMax)));
+    colsTop_ =
+        colsMax >= 1 ? colTile(ceilDiv(Q, ceilDiv(Q, colsMax))) : NvdlaTileCandidates::Tile{};
+    wholeRows_ = colsMax >= 1 && colsTop_.size == Q;
+    haveOneRow_ = false;
+  }
   work_ = base_;
   NvdlaSchedule once = base_;
   once.bandRows = once.P, once.bands = 1;
@@ -299,8 +315,31 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
   haveSaturated_ = false;
 }
 
+NvdlaTileCandidates::Tile NvdlaPlanner::rowTile(int64_t size) {
+  geometry_.bandRows = size, geometry_.bands = ceilDiv(geometry_.P, size);
+  geometry_.colTile = geometry_.Q, geometry_.colTiles = 1;
+  return {size, geometry_.bands, maxBandInputRows(geometry_)};
+}
+
+NvdlaTileCandidates::Tile NvdlaPlanner::colTile(int64_t size) {
+  geometry_.colTile = size, geometry_.colTiles = ceilDiv(geometry_.Q, size);
+  return {size, geometry_.colTiles, maxColInputCols(geometry_)};
+}
+
+const NvdlaTileCandidates::Tile& NvdlaPlanner::oneRow() {
+  if (!haveOneRow_) {
+    oneRow_ = rowTile(1);
+    haveOneRow_ = true;
+  }
+  return oneRow_;
+}
+
 void NvdlaPlanner::enableMemo() {
   memo_ = true;
+  if (!listed_) {
+    if (!own_.sameGeometry(base_, accDepthPixels_)) own_.build(base_, accDepthPixels_);
+    listed_ = true;
+  }
   ++generation_;  // forgets every timing of the previous target
   // Whole-row variants x bands, then per channel tile the small-buffer candidates.
   const NvdlaTileCandidates& c = tiles();
@@ -375,11 +414,10 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   int64_t leastTraffic = 0;
   auto consider = [&](size_t slot) {
     NvdlaTiming& known = timed(s, slot);
-    picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands,
-                           s.colTile, s.colTiles, s.channelTile, s.channelTiles,
-                           s.bufferNeedBytes},
-                          known,
-                          memo_ ? &known : nullptr});
+    picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands, s.colTile,
+                      s.colTiles, s.channelTile, s.channelTiles, s.bufferNeedBytes},
+                     known,
+                     memo_ ? &known : nullptr});
     if (!found || known.dramReadBytes < leastTraffic) leastTraffic = known.dramReadBytes;
     found = true;
   };
@@ -387,17 +425,16 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // the last one whose need fits the buffer (largest band, widest column tile), scanning from
   // the top. The lists and their largest tiles' input rows do not depend on the buffer.
   const NvdlaTileCandidates& candidates = tiles();
-  const auto& rows = candidates.rows;
-  // The last candidate of a list of n whose need fits: the top one (needOf(n - 1), which sets
-  // s's tiling), else by bisection over the suffix minima of the others' input tile sizes
-  // (NvdlaTileCandidates); -1 if none fits. perUnit = 2 * bytes per unit of tile size.
-  auto lastFitting = [&](size_t n, const std::vector<int64_t>& suffixMin, int64_t weights,
-                         int64_t perUnit, auto&& needOf) -> ptrdiff_t {
-    if (n == 0) return -1;
-    if (needOf(n - 1) <= bufferBytes) return ptrdiff_t(n - 1);
-    if (bufferBytes < weights || n == 1 || suffixMin[0] > (bufferBytes - weights) / perUnit)
-      return -1;
-    const int64_t most = (bufferBytes - weights) / perUnit;
+  using Tile = NvdlaTileCandidates::Tile;
+  // With the lists (shared, or built for the memo): the top entries are their last ones.
+  const bool haveRows = listed_ ? !candidates.rows.empty() : haveRows_;
+  const Tile rowsTop = listed_ ? (haveRows ? candidates.rows.back() : Tile{}) : rowsTop_;
+  const size_t rowsCount = listed_ ? candidates.rows.size() : 0;  // for memo slots only
+  // The last entry below a list's top whose input tile size is at most `most` (-1 if none), by
+  // bisection over the suffix minima of the sizes below the top (NvdlaTileCandidates).
+  auto lastBelowTop = [&](size_t n, const std::vector<int64_t>& suffixMin,
+                          int64_t most) -> ptrdiff_t {
+    if (n < 2 || suffixMin[0] > most) return -1;
     size_t lo = 0, hi = n - 2;  // suffixMin[lo] <= most
     while (lo < hi) {
       const size_t mid = (lo + hi + 1) / 2;
@@ -408,27 +445,48 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     }
     return ptrdiff_t(lo);
   };
+  // Without the lists: the same entry, scanning the balanced band heights down from the top.
+  auto rowBelowTop = [&](int64_t most, Tile& entry) {
+    bool top = true, hit = false;
+    balancedSizes(base.P, rowsTop.size, [&](int64_t r) {
+      if (std::exchange(top, false)) return true;
+      entry = rowTile(r);
+      hit = entry.maxIn <= most;
+      return !hit;
+    });
+    return hit;
+  };
   for (int vi = 0; vi < kVariants; ++vi) {
     const Variant& v = variants[vi];
-    if (rows.empty()) break;  // not even one output row fits the accumulator
+    if (!haveRows) break;  // not even one output row fits the accumulator
     startTiling(v.order, v.weightsResident, v.inputResident);
     // bufferNeed() = input part + weight part; with whole rows and channels the weight part
     // does not depend on the band height, and a resident input's part neither.
     const int64_t weights = bufferNeedWeightPart(s);
     const int64_t residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
-    auto needOf = [&](size_t k) {
-      s.bandRows = rows[k].size, s.bands = rows[k].count;
+    auto needOf = [&](const Tile& r) {
+      s.bandRows = r.size, s.bands = r.count;
       return s.bufferNeedBytes =
-                 (v.inputResident ? residentInput : inputNeed(s, rows[k].maxIn, s.W)) + weights;
+                 (v.inputResident ? residentInput : inputNeed(s, r.maxIn, s.W)) + weights;
     };
-    // A resident input's need is the same for every band height: the tallest fits or none.
-    const ptrdiff_t k =
-        v.inputResident ? (needOf(rows.size() - 1) <= bufferBytes ? ptrdiff_t(rows.size()) - 1 : -1)
-                        : lastFitting(rows.size(), candidates.rowsSuffixMin, weights,
-                                      2 * s.W * s.paddedChannels, needOf);
-    if (k < 0) continue;
-    needOf(size_t(k));
-    consider(vi * rows.size() + size_t(k));
+    // The family's pick: the top (the tallest band) if it fits; else, unless the input is
+    // resident (then the need is the same for every band height), the last fitting entry below.
+    size_t k = rowsCount - 1;
+    if (needOf(rowsTop) > bufferBytes) {
+      if (v.inputResident || bufferBytes < weights) continue;
+      const int64_t most = (bufferBytes - weights) / (2 * s.W * s.paddedChannels);
+      if (listed_) {
+        const ptrdiff_t below = lastBelowTop(rowsCount, candidates.rowsSuffixMin, most);
+        if (below < 0) continue;
+        k = size_t(below);
+        needOf(candidates.rows[k]);
+      } else {
+        Tile r;
+        if (!rowBelowTop(most, r)) continue;
+        needOf(r);
+      }
+    }
+    consider(vi * rowsCount + k);
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
   // halve until one column tile of one row fits. Needed when no whole-row band fits, and
@@ -436,33 +494,88 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // move less). Skipped when the best already moves every byte exactly once. Candidates per
   // channel tile: one-row bands of the column tiles narrower than a row, then whole-row bands
   // of every height (when a whole row fits the accumulator).
-  if (!found || leastTraffic > compulsory_) {
+  const bool wholeRows = listed_ ? candidates.tiled > candidates.narrow : wholeRows_;
+  const bool haveTiled = listed_ ? candidates.tiled > 0 : wholeRows_ || colsTop_.size > 0;
+  if ((!found || leastTraffic > compulsory_) && haveTiled) {
     const auto& cols = candidates.cols;
-    const size_t narrow = candidates.narrow;
-    size_t first = kVariants * rows.size();  // slot of this channel tile's first candidate
+    const size_t narrow = candidates.narrow, tiled = candidates.tiled;
+    // An entry of the list: a whole-row band height (columns false) or a column tile of
+    // one-row bands.
+    auto needOf = [&](const Tile& t, bool columns, int64_t weights) {
+      if (!columns) {
+        s.bandRows = t.size, s.bands = t.count;
+        s.colTile = base.Q, s.colTiles = 1;
+        return s.bufferNeedBytes = inputNeed(s, t.maxIn, s.W) + weights;
+      }
+      s.bandRows = 1, s.bands = s.P;
+      s.colTile = t.size, s.colTiles = t.count;
+      return s.bufferNeedBytes =
+                 inputNeed(s, listed_ ? candidates.oneRow.maxIn : oneRow().maxIn, t.maxIn) +
+                 weights;
+    };
+    // Without the lists: scan down from the top, band heights (when a whole row fits) then
+    // the column tiles narrower than a row.
+    auto tiledBelowTop = [&](int64_t most, Tile& entry, bool& columns) {
+      bool top = true, hit = false;
+      if (wholeRows_) {
+        columns = false;
+        balancedSizes(base.P, rowsTop.size, [&](int64_t r) {
+          if (std::exchange(top, false)) return true;
+          entry = rowTile(r);
+          hit = entry.maxIn * base.W <= most;
+          return !hit;
+        });
+        if (hit) return true;
+      }
+      columns = true;
+      const int64_t oneRowIn = oneRow().maxIn;
+      top = true;  // whole rows' column tile (Q), or the top of the narrow ones
+      balancedSizes(base.Q, colsTop_.size, [&](int64_t c) {
+        if (std::exchange(top, false)) return true;
+        entry = colTile(c);
+        hit = oneRowIn * entry.maxIn <= most;
+        return !hit;
+      });
+      return hit;
+    };
+    const bool topColumns = !wholeRows;
+    const Tile tiledTop = listed_ ? (wholeRows ? candidates.rows.back() : cols[narrow - 1])
+                                  : (wholeRows ? rowsTop : colsTop_);
+    size_t first = kVariants * rowsCount;  // slot of this channel tile's first candidate
     for (int64_t cbT = base.channelBlocks;;
-         cbT = ceilDiv(cbT, 2), first += cols.size() + rows.size()) {
+         cbT = ceilDiv(cbT, 2), first += cols.size() + rowsCount) {
       startTiling(NvdlaOrder::BandOuter, false, false);
       s.channelTile = cbT;
       s.channelTiles = ceilDiv(s.channelBlocks, cbT);
       const int64_t weights = bufferNeedWeightPart(s);
-      auto needOf = [&](size_t k) {
-        if (k >= narrow) {
-          const NvdlaTileCandidates::Tile& r = rows[k - narrow];
-          s.bandRows = r.size, s.bands = r.count;
-          s.colTile = base.Q, s.colTiles = 1;
-          return s.bufferNeedBytes = inputNeed(s, r.maxIn, s.W) + weights;
+      // As for the whole-row families: the top if it fits, else the last fitting entry below.
+      bool pick = true;
+      size_t k = tiled - 1;
+      if (needOf(tiledTop, topColumns, weights) > bufferBytes) {
+        pick = false;
+        if (bufferBytes >= weights) {
+          const int64_t most = (bufferBytes - weights) / (2 * cbT * s.atomC);
+          if (listed_) {
+            const ptrdiff_t below = lastBelowTop(tiled, candidates.tiledSuffixMin, most);
+            if (below >= 0) {
+              k = size_t(below);
+              pick = true;
+              if (k >= narrow)
+                needOf(candidates.rows[k - narrow], false, weights);
+              else
+                needOf(cols[k], true, weights);
+            }
+          } else {
+            Tile t;
+            bool columns;
+            if (tiledBelowTop(most, t, columns)) {
+              pick = true;
+              needOf(t, columns, weights);
+            }
+          }
         }
-        s.bandRows = 1, s.bands = s.P;
-        s.colTile = cols[k].size, s.colTiles = cols[k].count;
-        return s.bufferNeedBytes = inputNeed(s, candidates.oneRow.maxIn, cols[k].maxIn) + weights;
-      };
-      const ptrdiff_t k = lastFitting(candidates.tiled, candidates.tiledSuffixMin, weights,
-                                      2 * cbT * s.atomC, needOf);
-      if (k >= 0) {
-        needOf(size_t(k));
-        consider(first + size_t(k));
       }
+      if (pick) consider(first + k);
       if (cbT == 1) break;
     }
   }

@@ -560,6 +560,51 @@ TEST(EyerissLowerBound, NeverAboveTheCycles) {
   EXPECT_GT(tight, 300);  // within 10 % of the cycles
 }
 
+// A single plan scans down from the top of the candidate lists without building them; with the
+// lists (shared by a batch, or built for the memo) it bisects. Both pick the same schedule, for
+// buffers from below the smallest tile to above saturation.
+TEST(NvdlaPlanner, SinglePlanChoosesAsWithTheLists) {
+  std::mt19937_64 rng(719);
+  int checked = 0;
+  for (int i = 0; i < 1500; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Nvdla);
+    c.style = Style::Nvdla;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    NvdlaTileCandidates tiles;
+    tiles.build(l, c);
+    NvdlaPlanner listed(l, c, &tiles);
+    for (int b = 0; b < 6; ++b) {
+      const int64_t buffer = b == 0 ? c.bufferBytes : int64_t(1) << pick(rng, 5, 22);
+      NvdlaSchedule a, e;
+      NvdlaTiming at, et;
+      std::string whyA, whyE;
+      const bool okA = NvdlaPlanner(l, c).plan(buffer, a, at, &whyA);
+      ASSERT_EQ(okA, listed.plan(buffer, e, et, &whyE)) << describe(l) << " " << buffer;
+      if (!okA) {
+        ASSERT_EQ(whyA, whyE);
+        continue;
+      }
+      ++checked;
+      ASSERT_EQ(at.cycles, et.cycles) << describe(l) << " " << c.name() << " " << buffer;
+      ASSERT_EQ(at.dramReadBytes, et.dramReadBytes);
+      ASSERT_EQ(a.order, e.order);
+      ASSERT_EQ(a.weightsResident, e.weightsResident);
+      ASSERT_EQ(a.inputResident, e.inputResident);
+      ASSERT_EQ(a.bandRows, e.bandRows);
+      ASSERT_EQ(a.colTile, e.colTile);
+      ASSERT_EQ(a.channelTile, e.channelTile);
+      ASSERT_EQ(a.bufferNeedBytes, e.bufferNeedBytes);
+    }
+  }
+  EXPECT_GT(checked, 3000);
+}
+
 // Above the saturation buffer the mappers choose one schedule whatever the buffer (what lets
 // the memoizing planners plan it once): fresh planners at three such sizes agree.
 TEST(Saturation, NvdlaScheduleNoLongerDependsOnTheBuffer) {

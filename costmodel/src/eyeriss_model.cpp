@@ -243,6 +243,7 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   forEachGeometric(layerStrip, [&](int64_t d) {
     if (d > 1) tryRows(ceilDiv(layerStrip, d));
   });
+  modeNeeds_.assign(tilings_.size() * modes_.size(), ModeNeed{});
 }
 
 EyerissPlanner::EyerissPlanner(const Layer& layer, const ArrayConfig& config) {
@@ -296,7 +297,8 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   const int64_t kbL = Kg;  // kernel tiles hold any number of kernels
   TilingCandidate best;
   bool paddingRejected = false;
-  for (RowTiling& tiling : tilings_) {
+  for (size_t ti = 0; ti < tilings_.size(); ++ti) {
+    RowTiling& tiling = tilings_[ti];
     if (best.found && best.traffic <= leastTraffic_) break;
     ready(tiling, 1);
     const int64_t rows = tiling.rows, etN = tiling.rowTiles;
@@ -312,18 +314,33 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
       g.channelsPerPe = cm.q, g.chain = cm.chain;
       const int64_t ctN = ceilDiv(Cg, Ct);
       const bool resident = !channelTiled && etN == 1 && N == 1;
+      const __int128 filterTraffic = cm.filterBytes * (channelTiled ? N * etN : 1);
+      // Every kernel tiling of this candidate moves at least this (ktN >= 1).
+      if (best.found && filterTraffic + tiling.ifmapOnce + tiling.outTraffic >= best.traffic)
+        continue;
+      ModeNeed& need = modeNeeds_[ti * modes_.size() + mode];
+      if (!need.ready) {
+        need.ready = true;
+        need.needWhole = needBytes(g, 1, Kg, Ct, rows, {G, 1, etN, ctN});
+        // With Kt < Kg: ktN >= 2, so stores, steps and filter loads are all >= 2 (doubled);
+        // the ifmap is refilled unless it is one tile of one image per group, one group.
+        const int64_t ifmapCopies = ctN == 1 && N == 1 && etN == 1 && G == 1 ? 1 : 2;
+        need.needFixed =
+            ifmapCopies * roundUp(g.ifmapTileBytes(1, Ct, g.inRowsMax(rows)), g.ifmapBusBytes);
+        need.needPerKernel =
+            2 * g.filterTileBytes(1, 1, Ct) + 2 * g.stripGroupsOf(rows) * g.Q * g.cols * 4;
+      }
       int64_t Kt = Kg;
-      if (needBytes(g, 1, Kg, Ct, rows, {G, 1, etN, ctN}) > B) {
-        // With two or more kernel tiles the copy counts are fixed and the need grows with
-        // the tile.
-        Kt = largestFitting(1, kbL - 1, [&](int64_t k) {
-          return needBytes(g, 1, k, Ct, rows, {G, ceilDiv(Kg, k), etN, ctN}) <= B;
-        });
+      if (need.needWhole > B) {
+        // The most kernels of two or more tiles that fit (the need grows with the tile).
+        Kt = kbL < 2 || need.needFixed + need.needPerKernel > B
+                 ? 0
+                 : std::min(kbL - 1, (B - need.needFixed) / need.needPerKernel);
         if (Kt < 1) continue;
       }
       const int64_t ktN = ceilDiv(Kg, Kt);
-      const __int128 traffic = cm.filterBytes * (channelTiled ? N * etN : 1) +
-                               tiling.ifmapOnce * (resident ? 1 : ktN) + tiling.outTraffic;
+      const __int128 traffic =
+          filterTraffic + tiling.ifmapOnce * (resident ? 1 : ktN) + tiling.outTraffic;
       if (best.found && traffic >= best.traffic) continue;
       ready(tiling, 3);
       if (tiling.classes > 64) {  // bounded closed form (absurd padding only)
@@ -583,9 +600,9 @@ class EyerissModel final : public CostModel {
     r.dsp = pes + 1 + ((wordBytes & (wordBytes - 1)) == 0 ? 0 : 2);
     // LUT: the parts that scale, shaped as in the NVDLA-style model (the load gearboxes of the
     // ifmap and filter words, requantization of every int32 a store reads per cycle, the store
-    // gearbox), the lane select (an NB:1 byte multiplexer per PE), the window (12 per entry);
-    // the fixed control (with the descriptor ring's LUT-RAM) and the per-PE rest fitted to Yosys
-    // on four generated designs.
+    // gearbox), the window (12 per entry); the fixed control (with the descriptor ring's
+    // LUT-RAM), the per-PE rest and the lane select (an NB:1 byte multiplexer per PE, 3 LUTs per
+    // bus byte) fitted to Yosys on five generated designs, the Eyeriss chip's array among them.
     const int64_t isp = std::max<int64_t>(1, c.ifmapSpad);
     const int64_t requant = ob == 1 ? psumBanks * cols : 0;
     auto gearbox = [&](int64_t w) { return 10 * w + B * (60 + w / 2); };
@@ -593,10 +610,9 @@ class EyerissModel final : public CostModel {
     const int64_t windowFilter = std::max(rows - 1 + B, filterBanks * rows);
     const int64_t storeQ = wordBytes + B - 1;
     const int64_t storeCW = std::max<int64_t>(4, log2Ceil(storeQ + 1));
-    r.lut = 8876 + 254 * requant + gearbox(windowIfmap) + gearbox(windowFilter) +
-            17 * storeQ * storeCW + pes * std::max<int64_t>(20, 2 * NB + 12 * isp - 50) +
-            44 * NB + lutRam;
-    r.ff = 4499 + pes * (8 * isp + 6) + 40 * NB + ffBits;
+    r.lut = 5234 + 254 * requant + gearbox(windowIfmap) + gearbox(windowFilter) +
+            17 * storeQ * storeCW + pes * (176 + 3 * NB + 12 * isp) + 44 * NB + lutRam;
+    r.ff = 4535 + pes * (8 * isp - 3) + 43 * NB + ffBits;
     return r;
   }
 

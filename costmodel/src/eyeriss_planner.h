@@ -77,6 +77,15 @@ class EyerissPlanner {
   };
   std::vector<ChannelMode> modes_;
   std::vector<RowTiling> tilings_;
+  // Per (row tiling, channel mode), filled on first use (they do not depend on the buffer):
+  // the need with whole kernels (Kt = Kg), and with two or more kernel tiles the need
+  // needFixed + Kt * needPerKernel (the copy counts are then fixed and the filter and psum
+  // regions grow linearly with Kt), so the fewest kernel tiles that fit is one division.
+  struct ModeNeed {
+    bool ready = false;
+    int64_t needWhole = 0, needFixed = 0, needPerKernel = 0;
+  };
+  std::vector<ModeNeed> modeNeeds_;  // tiling * modes_.size() + mode
   int64_t saturationBytes_ = 0;
 
   bool memo_ = false;

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "batch_internal.h"
 
@@ -92,6 +93,24 @@ LayerClasses::LayerClasses(const std::vector<Layer>& layers) {
   }
   for (int& c : classOf)
     if (c >= 0) c = renumber[size_t(c)];
+}
+
+void sortGroups(std::vector<GroupKey>& keys, size_t classCount) {
+  std::vector<size_t> start(classCount + 1, 0);
+  for (const GroupKey& k : keys) ++start[k.cls + 1];
+  for (size_t c = 0; c < classCount; ++c) start[c + 1] += start[c];
+  std::vector<GroupKey> sorted(keys.size());
+  std::vector<size_t> next(start.begin(), start.end() - 1);
+  for (const GroupKey& k : keys) sorted[next[k.cls]++] = k;
+  auto less = [](const GroupKey& a, const GroupKey& b) {
+    return std::tie(a.shape, a.buffer, a.point) < std::tie(b.shape, b.buffer, b.point);
+  };
+  for (size_t c = 0; c < classCount; ++c) {
+    const auto first = sorted.begin() + ptrdiff_t(start[c]),
+               last = sorted.begin() + ptrdiff_t(start[c + 1]);
+    if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
+  }
+  keys.swap(sorted);
 }
 
 namespace {

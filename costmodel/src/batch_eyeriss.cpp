@@ -123,8 +123,9 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
                           const PointList& mine, CostBatch& out) {
   // EyerissModel::evaluate()'s checks; the scalar path reports every failure (with the
   // layer's own name where the reason has it).
-  std::vector<uint32_t> order;
+  std::vector<GroupKey> order;
   order.reserve(mine.size());
+  ShapeIds<9> shapeIds;
   for (uint32_t i : mine) {
     const EvalPoint& p = points[i];
     const ArrayConfig& c = p.config;
@@ -138,45 +139,43 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
       }
     }
     if (ok)
-      order.push_back(i);
+      order.push_back(
+          {uint32_t(classes.classOf[p.layer]), shapeIds(shapeOf(c)), c.bufferBytes, i});
     else
       out.set(i, model.evaluate(layers[p.layer], c));
   }
-  auto key = [&](uint32_t i) {
-    return std::make_tuple(classes.classOf[points[i].layer], shapeOf(points[i].config),
-                           points[i].config.bufferBytes, i);
-  };
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  sortGroups(order, classes.representative.size());
 
   std::vector<Planned> done;
-  done.reserve(order.size());
+  done.reserve(std::min(order.size(), kFinishChunk));
   EyerissPlanner planner;
   for (size_t g = 0; g < order.size();) {
-    const int cls = classes.classOf[points[order[g]].layer];
-    const auto shape = shapeOf(points[order[g]].config);
     size_t end = g + 1;
-    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
-           shapeOf(points[order[end]].config) == shape)
+    while (end < order.size() && order[end].cls == order[g].cls &&
+           order[end].shape == order[g].shape)
       ++end;
-    const Layer& layer = layers[classes.representative[size_t(cls)]];
-    planner.reset(layer, points[order[g]].config);
-    if (points[order[g]].config.bufferBytes != points[order[end - 1]].config.bufferBytes)
-      planner.enableMemo();
+    const Layer& layer = layers[classes.representative[order[g].cls]];
+    planner.reset(layer, points[order[g].point].config);
+    if (order[g].buffer != order[end - 1].buffer) planner.enableMemo();
     for (size_t k = g; k < end; ++k) {
-      const uint32_t i = order[k];
+      const uint32_t i = order[k].point;
       const ArrayConfig& c = points[i].config;
-      if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes) {
+      if (k > g && order[k].buffer == order[k - 1].buffer) {
         // The same design and layer shape again: the same result, but for a failure's reason,
         // which may name the layer.
-        if (!done.empty() && done.back().point == order[k - 1]) {
+        if (!done.empty() && done.back().point == order[k - 1].point) {
           done.push_back(done.back());
           done.back().point = i;
           continue;
         }
-        if (points[i].layer == points[order[k - 1]].layer) {
-          out.set(i, out.at(order[k - 1]));
+        if (points[i].layer == points[order[k - 1].point].layer) {
+          out.set(i, out.at(order[k - 1].point));
           continue;
         }
+      }
+      if (done.size() >= kFinishChunk) {
+        finish(model.tech(), done, out);
+        done.clear();
       }
       EyerissSchedule s;
       EyerissTiming t;
@@ -210,8 +209,9 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   };
   // The scalar path takes invalid layers, empty allocations and designs that fail validation
   // whatever their shape (buffer or DRAM port out of range): it reports why.
-  std::vector<uint32_t> order;
+  std::vector<GroupKey> order;
   order.reserve(mine.size());
+  ShapeIds<1> peIds;
   for (uint32_t i : mine) {
     const AllocPoint& p = points[i];
     bool ok = classes.classOf[p.layer] >= 0 && p.alloc.pes > 0 && p.alloc.bufferBytes > 0;
@@ -225,18 +225,15 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
       }
     }
     if (ok)
-      order.push_back(i);
+      order.push_back(
+          {uint32_t(classes.classOf[p.layer]), peIds({p.alloc.pes}), p.alloc.bufferBytes, i});
     else
       scalar(i);
   }
-  auto key = [&](uint32_t i) {
-    return std::make_tuple(classes.classOf[points[i].layer], points[i].alloc.pes,
-                           points[i].alloc.bufferBytes, i);
-  };
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  sortGroups(order, classes.representative.size());
 
   std::vector<Planned> done;
-  done.reserve(order.size());
+  done.reserve(std::min(order.size(), kFinishChunk));
   struct Best {
     int64_t cycles = -1, rows = 0;
     size_t candidate = 0;
@@ -255,24 +252,22 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   EyerissSchedule s;
   EyerissTiming t;
   for (size_t g = 0; g < order.size();) {
-    const int cls = classes.classOf[points[order[g]].layer];
-    const int64_t pes = points[order[g]].alloc.pes;
+    const int64_t pes = points[order[g].point].alloc.pes;
     size_t end = g + 1;
-    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
-           points[order[end]].alloc.pes == pes)
+    while (end < order.size() && order[end].cls == order[g].cls &&
+           order[end].shape == order[g].shape)
       ++end;
-    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    const Layer& layer = layers[classes.representative[order[g].cls]];
     buffers.clear();
     for (size_t k = g; k < end; ++k)
-      if (buffers.empty() || buffers.back() != points[order[k]].alloc.bufferBytes)
-        buffers.push_back(points[order[k]].alloc.bufferBytes);
+      if (buffers.empty() || buffers.back() != order[k].buffer) buffers.push_back(order[k].buffer);
     best.assign(buffers.size(), Best{});
 
     // configFor(): every exact factorization rows x cols = PEs; the fewest cycles win, the
     // fewest rows among equals (the scalar loop keeps the first strictly faster one). Shapes
     // are tried in order of a lower bound on their cycles; a shape whose bound is above a
     // buffer's best so far cannot win there and is not planned.
-    ArrayConfig design = designFor(points[order[g]].alloc);
+    ArrayConfig design = designFor(points[order[g].point].alloc);
     candidates.clear();
     size_t used = 0;  // planners are reused across groups (their memory too)
     for (int64_t r = 1; r <= 1024 && r <= pes; ++r) {
@@ -324,8 +319,12 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     }
     size_t b = 0;
     for (size_t k = g; k < end; ++k) {
-      const uint32_t i = order[k];
-      while (buffers[b] != points[i].alloc.bufferBytes) ++b;
+      const uint32_t i = order[k].point;
+      while (buffers[b] != order[k].buffer) ++b;
+      if (done.size() >= kFinishChunk) {
+        finish(model.tech(), done, out);
+        done.clear();
+      }
       if (best[b].cycles < 0) {  // no shape plans: the scalar path reports the first shape
         scalar(i);
         continue;

@@ -2,6 +2,7 @@
 // batch_eyeriss.cpp).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -40,6 +41,45 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
 void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
                       const LayerClasses& classes, const std::vector<AllocPoint>& points,
                       const HardwareParams& hw, const PointList& mine, CostBatch& out);
+
+// A point's place in the per-style evaluators' grouping: they plan in (layer class, shape,
+// buffer, point) order, so one planner serves each (class, shape) group over ascending buffers
+// and equal points are adjacent. `shape` is a dense id of everything but the buffer that the
+// grouping compares (the design's array and port for evaluate, the PE count for cost).
+struct GroupKey {
+  uint32_t cls, shape;
+  int64_t buffer;
+  uint32_t point;
+};
+
+// Sorts keys by (cls, shape, buffer, point): one counting pass over the classes (stable), then
+// a class's run is sorted only when it is out of order (a grid's runs usually are in order),
+// so the common case is linear. The order only decides which planner runs when: every point's
+// result is the same in any order.
+void sortGroups(std::vector<GroupKey>& keys, size_t classCount);
+
+// Dense ids of shapes (small integer arrays), in order of first appearance.
+template <size_t N>
+class ShapeIds {
+ public:
+  uint32_t operator()(const std::array<int64_t, N>& shape) {
+    if (haveLast_ && shape == last_) return lastId_;  // batches come in runs of one shape
+    const auto it = ids_.emplace(shape, uint32_t(ids_.size())).first;
+    haveLast_ = true;
+    last_ = shape;
+    return lastId_ = it->second;
+  }
+
+ private:
+  std::map<std::array<int64_t, N>, uint32_t> ids_;
+  bool haveLast_ = false;
+  std::array<int64_t, N> last_{};
+  uint32_t lastId_ = 0;
+};
+
+// Points whose closed-form arithmetic is evaluated together: the per-style finish() runs over
+// chunks of this many planned points, so its temporaries stay in cache.
+constexpr size_t kFinishChunk = 512;
 
 // tech.sramPjPerByte(bytes), computed once per distinct size (designs in a batch share few).
 class SramEnergyCache {

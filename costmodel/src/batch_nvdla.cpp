@@ -122,8 +122,10 @@ Cost rejected(int64_t macs, std::string reason) {
 void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
                         const LayerClasses& classes, const std::vector<EvalPoint>& points,
                         const PointList& mine, CostBatch& out) {
-  std::vector<uint32_t> order;
+  // Group by (layer class, array shape); buffers ascending inside a group, duplicates adjacent.
+  std::vector<GroupKey> order;
   order.reserve(mine.size());
+  ShapeIds<7> shapeIds;
   for (uint32_t i : mine) {
     const EvalPoint& p = points[i];
     bool ok = classes.classOf[p.layer] >= 0 && p.config.style == Style::Nvdla;
@@ -135,53 +137,49 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       }
     }
     if (ok)
-      order.push_back(i);
+      order.push_back({uint32_t(classes.classOf[p.layer]), shapeIds(shapeOf(p.config)),
+                       p.config.bufferBytes, i});
     else
       out.set(i, model.evaluate(layers[p.layer], p.config));
   }
-  // Group by (layer class, array shape); buffers ascending inside a group, duplicates adjacent.
-  auto key = [&](uint32_t i) {
-    return std::make_tuple(classes.classOf[points[i].layer], shapeOf(points[i].config),
-                           points[i].config.bufferBytes);
-  };
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return std::make_pair(key(a), a) < std::make_pair(key(b), b);
-  });
+  sortGroups(order, classes.representative.size());
 
   std::vector<Planned> done;
-  done.reserve(order.size());
+  done.reserve(std::min(order.size(), kFinishChunk));
   NvdlaPlanner planner;
   NvdlaTileCandidates tiles;  // of the group's layer class
+  NvdlaSchedule s;
+  NvdlaTiming t;
+  std::string why;
   for (size_t g = 0; g < order.size();) {
-    const int cls = classes.classOf[points[order[g]].layer];
-    const auto shape = shapeOf(points[order[g]].config);
     size_t end = g + 1;
-    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
-           shapeOf(points[order[end]].config) == shape)
+    while (end < order.size() && order[end].cls == order[g].cls &&
+           order[end].shape == order[g].shape)
       ++end;
-    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    const Layer& layer = layers[classes.representative[order[g].cls]];
     const int64_t macs = layer.macs();
-    tiles.build(layer, points[order[g]].config);
-    planner.reset(layer, points[order[g]].config, &tiles);
-    if (points[order[g]].config.bufferBytes != points[order[end - 1]].config.bufferBytes)
-      planner.enableMemo();
+    const ArrayConfig& design = points[order[g].point].config;
+    tiles.build(layer, design);
+    planner.reset(layer, design, &tiles);
+    if (order[g].buffer != order[end - 1].buffer) planner.enableMemo();
     for (size_t k = g; k < end; ++k) {
-      const uint32_t i = order[k];
-      const ArrayConfig& c = points[i].config;
-      if (k > g && c.bufferBytes == points[order[k - 1]].config.bufferBytes) {
+      const uint32_t i = order[k].point;
+      if (k > g && order[k].buffer == order[k - 1].buffer) {
         // The same design and layer shape again: the same result (the mapper's reasons do not
         // name the layer).
-        if (!done.empty() && done.back().point == order[k - 1]) {
+        if (!done.empty() && done.back().point == order[k - 1].point) {
           done.push_back(done.back());
           done.back().point = i;
         } else {
-          out.set(i, out.at(order[k - 1]));
+          out.set(i, out.at(order[k - 1].point));
         }
         continue;
       }
-      NvdlaSchedule s;
-      NvdlaTiming t;
-      std::string why;
+      if (done.size() >= kFinishChunk) {
+        finish(model.tech(), done, out);
+        done.clear();
+      }
+      const ArrayConfig& c = points[i].config;
       if (planner.plan(c.bufferBytes, s, t, &why))
         done.push_back(planned(i, macs, c, s, t));
       else
@@ -213,8 +211,9 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   };
   // The scalar path takes invalid layers, empty allocations and designs that fail validation
   // whatever their shape (buffer or DRAM port out of range): it reports why.
-  std::vector<uint32_t> order;
+  std::vector<GroupKey> order;
   order.reserve(mine.size());
+  ShapeIds<1> peIds;
   for (uint32_t i : mine) {
     const AllocPoint& p = points[i];
     bool ok = classes.classOf[p.layer] >= 0 && p.alloc.pes > 0 && p.alloc.bufferBytes > 0;
@@ -228,18 +227,15 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
       }
     }
     if (ok)
-      order.push_back(i);
+      order.push_back(
+          {uint32_t(classes.classOf[p.layer]), peIds({p.alloc.pes}), p.alloc.bufferBytes, i});
     else
       scalar(i);
   }
-  auto key = [&](uint32_t i) {
-    return std::make_tuple(classes.classOf[points[i].layer], points[i].alloc.pes,
-                           points[i].alloc.bufferBytes, i);
-  };
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  sortGroups(order, classes.representative.size());
 
   std::vector<Planned> done;
-  done.reserve(order.size());
+  done.reserve(std::min(order.size(), kFinishChunk));
   struct Best {
     int64_t cycles = -1, atomC = 0;
     size_t candidate = 0;
@@ -259,25 +255,23 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   NvdlaSchedule s;
   NvdlaTiming t;
   for (size_t g = 0; g < order.size();) {
-    const int cls = classes.classOf[points[order[g]].layer];
-    const int64_t pes = points[order[g]].alloc.pes;
+    const int64_t pes = points[order[g].point].alloc.pes;
     size_t end = g + 1;
-    while (end < order.size() && classes.classOf[points[order[end]].layer] == cls &&
-           points[order[end]].alloc.pes == pes)
+    while (end < order.size() && order[end].cls == order[g].cls &&
+           order[end].shape == order[g].shape)
       ++end;
-    const Layer& layer = layers[classes.representative[size_t(cls)]];
+    const Layer& layer = layers[classes.representative[order[g].cls]];
     const int64_t macs = layer.macs();
     buffers.clear();
     for (size_t k = g; k < end; ++k)
-      if (buffers.empty() || buffers.back() != points[order[k]].alloc.bufferBytes)
-        buffers.push_back(points[order[k]].alloc.bufferBytes);
+      if (buffers.empty() || buffers.back() != order[k].buffer) buffers.push_back(order[k].buffer);
     best.assign(buffers.size(), Best{});
 
     // configFor(): every exact factorization atomK x atomC = PEs; the fewest cycles win, the
     // smallest atomC among equals (the scalar loop keeps the first strictly faster one).
     // Shapes are tried in order of a lower bound on their cycles; a shape whose bound is above
     // a buffer's best so far cannot win there and is not planned.
-    ArrayConfig design = designFor(points[order[g]].alloc);
+    ArrayConfig design = designFor(points[order[g].point].alloc);
     tiles.build(layer, design);  // kept when the class (geometry) is the previous group's
     candidates.clear();
     size_t used = 0;  // planners are reused across groups (their memo memory too)
@@ -330,8 +324,12 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     }
     size_t b = 0;
     for (size_t k = g; k < end; ++k) {
-      const uint32_t i = order[k];
-      while (buffers[b] != points[i].alloc.bufferBytes) ++b;
+      const uint32_t i = order[k].point;
+      while (buffers[b] != order[k].buffer) ++b;
+      if (done.size() >= kFinishChunk) {
+        finish(model.tech(), done, out);
+        done.clear();
+      }
       if (best[b].cycles < 0) {
         // No shape fits: configFor() returns the default shape (atomK = PEs, atomC = 1) and
         // evaluate() reports its mapper's reason, for which its planner is asked.

@@ -121,6 +121,12 @@ class NvdlaPlanner {
   bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
   NvdlaSchedule saturated_;
   NvdlaTiming saturatedTiming_;
+  // memo: the last plan, its buffer and cutoff, and the largest buffer for which every family
+  // picks the same tiling (so plan() would choose the same schedule).
+  bool haveLast_ = false;
+  NvdlaSchedule last_;
+  NvdlaTiming lastTiming_;
+  int64_t lastBuffer_ = 0, lastValidUpTo_ = 0, lastCutoff_ = 0;
   bool memo_ = false;
   NvdlaTileCandidates own_;  // the candidates when no shared ones are given
   const NvdlaTileCandidates* shared_ = nullptr;

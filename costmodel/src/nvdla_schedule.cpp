@@ -313,6 +313,7 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
                               2 * __int128(base_.kernelGroups) * base_.weightGroupBytes;
   saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
   haveSaturated_ = false;
+  haveLast_ = false;
 }
 
 NvdlaTileCandidates::Tile NvdlaPlanner::rowTile(int64_t size) {
@@ -341,6 +342,7 @@ void NvdlaPlanner::enableMemo() {
     listed_ = true;
   }
   ++generation_;  // forgets every timing of the previous target
+  haveLast_ = false;
   // Whole-row variants x bands, then per channel tile the small-buffer candidates.
   const NvdlaTileCandidates& c = tiles();
   size_t channelTiles = 0;
@@ -379,6 +381,29 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     timing = saturatedTiming_;
     return true;
   }
+  // The previous plan holds up to lastValidUpTo_ (no family's pick changes before): reuse it
+  // when it was exact (its cycles at most its cutoff) or this cutoff is no higher (then the
+  // exact plan is above this cutoff too, and so is what it returned).
+  if (memo_ && haveLast_ && bufferBytes >= lastBuffer_ && bufferBytes <= lastValidUpTo_ &&
+      (lastTiming_.cycles <= lastCutoff_ || cyclesCutoff <= lastCutoff_)) {
+    out = last_;
+    timing = lastTiming_;
+    return true;
+  }
+  haveLast_ = false;
+  // The smallest buffer above this one at which some family's pick changes (memo only): each
+  // family takes the last entry of its list whose need fits, so its pick changes only when the
+  // buffer reaches the need of an entry above it.
+  int64_t nextChange = std::numeric_limits<int64_t>::max();
+  auto changesAt = [&](int64_t bytes) { nextChange = std::min(nextChange, bytes); };
+  // Below the top of a list: entry k (or none, k = -1) was the last one with suffixMin <= most,
+  // most = (buffer - weights) / unit; a later one fits once most reaches suffixMin[k + 1].
+  auto changesBelowTop = [&](size_t n, const std::vector<int64_t>& suffixMin, ptrdiff_t k,
+                             int64_t weights, int64_t unit) {
+    if (n < 2 || size_t(k + 1) > n - 2) return;
+    const __int128 bytes = __int128(weights) + __int128(suffixMin[size_t(k + 1)]) * unit;
+    changesAt(int64_t(std::min<__int128>(bytes, std::numeric_limits<int64_t>::max())));
+  };
   const NvdlaSchedule& base = base_;
 
   bool found = false;
@@ -472,9 +497,20 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     // The family's pick: the top (the tallest band) if it fits; else, unless the input is
     // resident (then the need is the same for every band height), the last fitting entry below.
     size_t k = rowsCount - 1;
-    if (needOf(rowsTop) > bufferBytes) {
+    if (const int64_t topNeed = needOf(rowsTop); topNeed > bufferBytes) {
+      const int64_t unit = 2 * s.W * s.paddedChannels;
+      if (memo_) {
+        changesAt(topNeed);
+        if (!v.inputResident) {
+          const ptrdiff_t below =
+              bufferBytes < weights
+                  ? -1
+                  : lastBelowTop(rowsCount, candidates.rowsSuffixMin, (bufferBytes - weights) / unit);
+          changesBelowTop(rowsCount, candidates.rowsSuffixMin, below, weights, unit);
+        }
+      }
       if (v.inputResident || bufferBytes < weights) continue;
-      const int64_t most = (bufferBytes - weights) / (2 * s.W * s.paddedChannels);
+      const int64_t most = (bufferBytes - weights) / unit;
       if (listed_) {
         const ptrdiff_t below = lastBelowTop(rowsCount, candidates.rowsSuffixMin, most);
         if (below < 0) continue;
@@ -551,10 +587,19 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       // As for the whole-row families: the top if it fits, else the last fitting entry below.
       bool pick = true;
       size_t k = tiled - 1;
-      if (needOf(tiledTop, topColumns, weights) > bufferBytes) {
+      if (const int64_t topNeed = needOf(tiledTop, topColumns, weights); topNeed > bufferBytes) {
         pick = false;
+        const int64_t unit = 2 * cbT * s.atomC;
+        if (memo_) {
+          changesAt(topNeed);
+          const ptrdiff_t below =
+              bufferBytes < weights
+                  ? -1
+                  : lastBelowTop(tiled, candidates.tiledSuffixMin, (bufferBytes - weights) / unit);
+          changesBelowTop(tiled, candidates.tiledSuffixMin, below, weights, unit);
+        }
         if (bufferBytes >= weights) {
-          const int64_t most = (bufferBytes - weights) / (2 * cbT * s.atomC);
+          const int64_t most = (bufferBytes - weights) / unit;
           if (listed_) {
             const ptrdiff_t below = lastBelowTop(tiled, candidates.tiledSuffixMin, most);
             if (below >= 0) {
@@ -627,6 +672,14 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   out.channelTile = best.channelTile, out.channelTiles = best.channelTiles;
   out.bufferNeedBytes = best.bufferNeedBytes;
   timing = bestTiming;
+  if (memo_) {
+    haveLast_ = true;
+    last_ = out;
+    lastTiming_ = bestTiming;
+    lastBuffer_ = bufferBytes;
+    lastValidUpTo_ = nextChange - 1;
+    lastCutoff_ = cyclesCutoff;
+  }
   if (memo_ && saturated && bestTiming.cycles <= cyclesCutoff) {  // else maybe not the plan
     haveSaturated_ = true;
     saturated_ = out;

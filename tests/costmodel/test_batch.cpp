@@ -605,6 +605,57 @@ TEST(NvdlaPlanner, SinglePlanChoosesAsWithTheLists) {
   EXPECT_GT(checked, 3000);
 }
 
+// With the memo a planner reuses its last plan for larger buffers until one of its families'
+// picks would change. Dense ascending sweeps (steps of a few bytes across the need thresholds,
+// then doubling) with random cycle cutoffs: the result is the fresh plan's whenever that is at
+// most the cutoff, and above the cutoff whenever the fresh plan is (the contract of plan()).
+TEST(NvdlaPlanner, MemoReuseMatchesFreshPlansOnDenseSweeps) {
+  std::mt19937_64 rng(733);
+  int exact = 0, reusedRuns = 0;
+  for (int i = 0; i < 400; ++i) {
+    const Layer l = randomLayer(rng);
+    ArrayConfig c = randomConfig(rng, Style::Nvdla);
+    c.style = Style::Nvdla;
+    try {
+      l.validate();
+      c.validate();
+    } catch (const std::exception&) {
+      continue;
+    }
+    NvdlaTileCandidates tiles;
+    tiles.build(l, c);
+    NvdlaPlanner memo(l, c, &tiles);
+    memo.enableMemo();
+    int64_t buffer = pick(rng, 16, 600), previousCycles = -1;
+    while (buffer < 4 * memo.saturationBytes() + 1024 && buffer < (int64_t(1) << 26)) {
+      NvdlaSchedule fresh, got;
+      NvdlaTiming freshT, gotT;
+      const bool ok = NvdlaPlanner(l, c).plan(buffer, fresh, freshT, nullptr);
+      const int64_t cutoff = !ok || pick(rng, 0, 2) == 0
+                                 ? NvdlaPlanner::kAboveCutoff
+                                 : freshT.cycles + pick(rng, -3, 3);
+      ASSERT_EQ(ok, memo.plan(buffer, got, gotT, nullptr, cutoff)) << describe(l) << " " << buffer;
+      if (ok && freshT.cycles <= cutoff) {
+        ++exact;
+        ASSERT_EQ(gotT.cycles, freshT.cycles) << describe(l) << " " << c.name() << " " << buffer;
+        ASSERT_EQ(gotT.dramReadBytes, freshT.dramReadBytes);
+        ASSERT_TRUE(got.order == fresh.order && got.weightsResident == fresh.weightsResident &&
+                    got.inputResident == fresh.inputResident && got.bandRows == fresh.bandRows &&
+                    got.colTile == fresh.colTile && got.channelTile == fresh.channelTile &&
+                    got.bufferNeedBytes == fresh.bufferNeedBytes)
+            << describe(l) << " " << c.name() << " at " << buffer;
+        reusedRuns += gotT.cycles == previousCycles;
+      } else if (ok) {
+        ASSERT_GT(gotT.cycles, cutoff) << describe(l) << " " << c.name() << " " << buffer;
+      }
+      previousCycles = ok ? gotT.cycles : -1;
+      buffer += buffer < 4096 ? pick(rng, 1, 40) : buffer / int64_t(pick(rng, 3, 12));
+    }
+  }
+  EXPECT_GT(exact, 5000);
+  EXPECT_GT(reusedRuns, 1000);
+}
+
 // Above the saturation buffer the mappers choose one schedule whatever the buffer (what lets
 // the memoizing planners plan it once): fresh planners at three such sizes agree.
 TEST(Saturation, NvdlaScheduleNoLongerDependsOnTheBuffer) {

@@ -270,8 +270,10 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     ArrayConfig design = designFor(points[order[g].point].alloc);
     candidates.clear();
     size_t used = 0;  // planners are reused across groups (their memory too)
+    int64_t firstRows = 0;  // configFor()'s design when no shape plans
     for (int64_t r = 1; r <= 1024 && r <= pes; ++r) {
       if (pes % r != 0 || pes / r > 1024) continue;
+      if (firstRows == 0) firstRows = r;
       design.rows = r, design.cols = pes / r;
       if (used == planners.size()) planners.emplace_back();
       planners[used].reset(layer, design);
@@ -325,8 +327,17 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
         finish(model.tech(), done, out);
         done.clear();
       }
-      if (best[b].cycles < 0) {  // no shape plans: the scalar path reports the first shape
-        scalar(i);
+      if (best[b].cycles < 0) {
+        // No shape plans: configFor() returns the first shape and evaluate() says why (with
+        // this point's own layer, which its reason may name).
+        if (firstRows == 0) {  // no exact factorization: configFor() decides
+          scalar(i);
+          continue;
+        }
+        design.bufferBytes = buffers[b];
+        design.rows = firstRows, design.cols = pes / firstRows;
+        out.configs[i] = design;
+        out.set(i, model.evaluate(layers[points[i].layer], design));
         continue;
       }
       design.bufferBytes = buffers[b];

@@ -4,6 +4,9 @@
 //   layer of the network in turn; one evaluation = one layer.
 // costTable*: cost(layer, PEs, buffer) over ConfuciuX's 12 x 12 PE and buffer levels, which
 //   includes the mapper's choice of array factorization; one evaluation = one table cell.
+// designGrid*: a design-space sweep, every (layer, array shape, buffer) with every exact
+//   factorization of ConfuciuX's 12 PE levels (72 shapes) and the 12 buffer levels: 45,792
+//   points for MobileNetV2, each a whole evaluate() (mapper included, no point skipped).
 // priceSchedules*: given NVDLA-style schedules priced without the mapper (see below).
 // Scalar: CostModel::evaluate() / cost() per point. Batched: evaluateBatch() / costBatch()
 //   (batch.h) on one thread, bit-identical results (tests/costmodel/test_batch.cpp).
@@ -53,6 +56,51 @@ void evaluateBatched(benchmark::State& state, const char* style, const char* net
   Workload w = loadZoo(net);
   std::vector<EvalPoint> points;
   for (size_t l = 0; l < w.layers.size(); ++l) points.push_back({l, fixedDesign(style)});
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    CostBatch b = evaluateBatch(*model, w.layers, points, 1);
+    benchmark::DoNotOptimize(b.cycles.data());
+    evaluations += int64_t(points.size());
+  }
+  evalsPerSecond(state, evaluations);
+}
+
+// The design-space sweep's points: every layer x every factorization of every PE level x every
+// buffer level.
+std::vector<EvalPoint> designGrid(const char* style, const Workload& w) {
+  std::vector<EvalPoint> points;
+  for (size_t l = 0; l < w.layers.size(); ++l)
+    for (int64_t pes : kPeLevels)
+      for (int64_t a = 1; a <= pes; ++a) {
+        if (pes % a != 0) continue;
+        for (int64_t buffer : kBufferLevels) {
+          ArrayConfig c = fixedDesign(style);
+          c.atomK = pes / a, c.atomC = a;  // NVDLA-style
+          c.rows = a, c.cols = pes / a;    // Eyeriss-style
+          c.bufferBytes = buffer;
+          points.push_back({l, c});
+        }
+      }
+  return points;
+}
+
+void designGridScalar(benchmark::State& state, const char* style, const char* net) {
+  auto model = makeCostModel(style);
+  Workload w = loadZoo(net);
+  const std::vector<EvalPoint> points = designGrid(style, w);
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    for (const EvalPoint& p : points)
+      benchmark::DoNotOptimize(model->evaluate(w.layers[p.layer], p.config).cycles);
+    evaluations += int64_t(points.size());
+  }
+  evalsPerSecond(state, evaluations);
+}
+
+void designGridBatched(benchmark::State& state, const char* style, const char* net) {
+  auto model = makeCostModel(style);
+  Workload w = loadZoo(net);
+  const std::vector<EvalPoint> points = designGrid(style, w);
   int64_t evaluations = 0;
   for (auto _ : state) {
     CostBatch b = evaluateBatch(*model, w.layers, points, 1);
@@ -128,6 +176,14 @@ BENCHMARK_CAPTURE(evaluateScalar, eyeriss_resnet50, "eyeriss", "resnet50");
 BENCHMARK_CAPTURE(evaluateBatched, eyeriss_resnet50, "eyeriss", "resnet50");
 BENCHMARK_CAPTURE(evaluateScalar, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2");
 BENCHMARK_CAPTURE(evaluateBatched, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2");
+BENCHMARK_CAPTURE(designGridScalar, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(designGridBatched, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(designGridScalar, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(designGridBatched, eyeriss_mobilenet_v2, "eyeriss", "mobilenet_v2")
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(costTableScalar, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(costTableBatched, nvdla_mobilenet_v2, "nvdla", "mobilenet_v2")

@@ -96,18 +96,45 @@ LayerClasses::LayerClasses(const std::vector<Layer>& layers) {
 }
 
 void sortGroups(std::vector<GroupKey>& keys, size_t classCount) {
-  std::vector<size_t> start(classCount + 1, 0);
-  for (const GroupKey& k : keys) ++start[k.cls + 1];
-  for (size_t c = 0; c < classCount; ++c) start[c + 1] += start[c];
+  // Dense (class, shape) group ids by first appearance, numbered class by class, then one stable
+  // counting pass: a group's points stay in point order, and only a group whose buffers are not
+  // ascending (a class met again later in the batch, say) is sorted, by (buffer, point).
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> shapesOf(classCount);  // (shape, id)
+  std::vector<uint32_t> groupOf(keys.size());
+  std::vector<std::pair<uint32_t, uint32_t>> groups;  // (class, shape) per provisional id
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (k > 0 && keys[k].cls == keys[k - 1].cls && keys[k].shape == keys[k - 1].shape) {
+      groupOf[k] = groupOf[k - 1];  // points come in runs of one group
+      continue;
+    }
+    auto& known = shapesOf[keys[k].cls];
+    auto it = std::find_if(known.rbegin(), known.rend(),
+                           [&](const auto& e) { return e.first == keys[k].shape; });
+    if (it == known.rend()) {
+      known.push_back({keys[k].shape, uint32_t(groups.size())});
+      groups.push_back({keys[k].cls, keys[k].shape});
+      groupOf[k] = known.back().second;
+    } else {
+      groupOf[k] = it->second;
+    }
+  }
+  // Renumber the groups class by class (first appearance within a class).
+  std::vector<uint32_t> renumber(groups.size());
+  uint32_t next = 0;
+  for (const auto& known : shapesOf)
+    for (const auto& e : known) renumber[e.second] = next++;
+  std::vector<size_t> start(groups.size() + 1, 0);
+  for (size_t k = 0; k < keys.size(); ++k) ++start[renumber[groupOf[k]] + 1];
+  for (size_t g = 0; g < groups.size(); ++g) start[g + 1] += start[g];
   std::vector<GroupKey> sorted(keys.size());
-  std::vector<size_t> next(start.begin(), start.end() - 1);
-  for (const GroupKey& k : keys) sorted[next[k.cls]++] = k;
+  std::vector<size_t> fill(start.begin(), start.end() - 1);
+  for (size_t k = 0; k < keys.size(); ++k) sorted[fill[renumber[groupOf[k]]]++] = keys[k];
   auto less = [](const GroupKey& a, const GroupKey& b) {
-    return std::tie(a.shape, a.buffer, a.point) < std::tie(b.shape, b.buffer, b.point);
+    return std::tie(a.buffer, a.point) < std::tie(b.buffer, b.point);
   };
-  for (size_t c = 0; c < classCount; ++c) {
-    const auto first = sorted.begin() + ptrdiff_t(start[c]),
-               last = sorted.begin() + ptrdiff_t(start[c + 1]);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const auto first = sorted.begin() + ptrdiff_t(start[g]),
+               last = sorted.begin() + ptrdiff_t(start[g + 1]);
     if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
   }
   keys.swap(sorted);

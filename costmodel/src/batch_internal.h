@@ -52,10 +52,10 @@ struct GroupKey {
   uint32_t point;
 };
 
-// Sorts keys by (cls, shape, buffer, point): one counting pass over the classes (stable), then
-// a class's run is sorted only when it is out of order (a grid's runs usually are in order),
-// so the common case is linear. The order only decides which planner runs when: every point's
-// result is the same in any order.
+// Puts each (cls, shape) group's points together, classes together, buffers ascending (then
+// point order) inside a group: a counting pass, and only groups whose buffers come out of order
+// are sorted, so a grid is linear. The order only decides which planner runs when: every
+// point's result is the same in any order.
 void sortGroups(std::vector<GroupKey>& keys, size_t classCount);
 
 // Dense ids of shapes (small integer arrays), in order of first appearance.

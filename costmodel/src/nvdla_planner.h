@@ -28,6 +28,10 @@ struct NvdlaTileCandidates {
     int64_t size;   // output rows per band (output columns per column tile)
     int64_t count;  // bands (column tiles): ceil(P / size)
     int64_t maxIn;  // input rows (columns) of the largest band (column tile)
+    // Input rows (columns) summed over all bands (column tiles): nvdlaInputRowsTotal /
+    // nvdlaInputColsTotal, for the traffic of every shape; -1 when not computed (the entries a
+    // single plan makes on the fly).
+    int64_t total = -1;
   };
   // Balanced band heights ceil(P / n) of at most min(P, accDepthPixels / Q) rows, ascending.
   std::vector<Tile> rows;
@@ -96,7 +100,9 @@ class NvdlaPlanner {
   // Traffic and cycles (-1 until the caller times it) of the tiling s, candidate `slot` of
   // the mapper's lists (whole-row variant v, band k: v * rows + k; then per channel tile of
   // the small-buffer search, its candidates): its memo slot when the memo is on.
-  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot);
+  // inRowsTotal / inColsTotal: s's nvdlaInputRowsTotal / nvdlaInputColsTotal, or -1 if unknown.
+  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot, int64_t inRowsTotal,
+                     int64_t inColsTotal);
 
   // The tiling fields of a schedule.
   struct Tiling {

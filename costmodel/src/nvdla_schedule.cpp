@@ -242,16 +242,16 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
   rows.clear();
   balancedSizes(s.P, std::min(s.P, accDepthPixels / s.Q), [&](int64_t r) {
     s.bandRows = r, s.bands = ceilDiv(s.P, r);
-    rows.push_back({r, s.bands, maxBandInputRows(s)});
+    rows.push_back({r, s.bands, maxBandInputRows(s), nvdlaInputRowsTotal(s)});
     return true;
   });
   std::reverse(rows.begin(), rows.end());
   s.bandRows = 1, s.bands = s.P;
-  oneRow = {1, s.P, maxBandInputRows(s)};
+  oneRow = {1, s.P, maxBandInputRows(s), nvdlaInputRowsTotal(s)};
   cols.clear();
   balancedSizes(s.Q, std::min(s.Q, accDepthPixels), [&](int64_t c) {
     s.colTile = c, s.colTiles = ceilDiv(s.Q, c);
-    cols.push_back({c, s.colTiles, maxColInputCols(s)});
+    cols.push_back({c, s.colTiles, maxColInputCols(s), nvdlaInputColsTotal(s)});
     return true;
   });
   std::reverse(cols.begin(), cols.end());
@@ -354,16 +354,21 @@ void NvdlaPlanner::enableMemo() {
   if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
-NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot) {
+NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot, int64_t inRowsTotal,
+                                  int64_t inColsTotal) {
+  auto traffic = [&] {
+    return inRowsTotal < 0 || inColsTotal < 0 ? nvdlaTraffic(s)
+                                              : nvdlaTraffic(s, inRowsTotal, inColsTotal);
+  };
   if (!memo_) {
-    scratchTiming_ = nvdlaTraffic(s);
+    scratchTiming_ = traffic();
     scratchTiming_.cycles = -1;
     return scratchTiming_;
   }
   TimedSlot& x = timings_[slot];
   if (x.generation != generation_) {
     x.generation = generation_;
-    x.timing = nvdlaTraffic(s);
+    x.timing = traffic();
     x.timing.cycles = -1;
   }
   return x.timing;
@@ -437,8 +442,11 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   std::vector<Pick>& picks = picks_;
   picks.clear();
   int64_t leastTraffic = 0;
+  // The input rows / columns summed over s's bands / column tiles, when the entry that set its
+  // tiling knows them (the lists do), else -1.
+  int64_t inRowsTotal = -1, inColsTotal = -1;
   auto consider = [&](size_t slot) {
-    NvdlaTiming& known = timed(s, slot);
+    NvdlaTiming& known = timed(s, slot, inRowsTotal, inColsTotal);
     picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands, s.colTile,
                       s.colTiles, s.channelTile, s.channelTiles, s.bufferNeedBytes},
                      known,
@@ -491,6 +499,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     const int64_t residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
     auto needOf = [&](const Tile& r) {
       s.bandRows = r.size, s.bands = r.count;
+      inRowsTotal = r.total, inColsTotal = s.W;  // whole rows: one column tile of W
       return s.bufferNeedBytes =
                  (v.inputResident ? residentInput : inputNeed(s, r.maxIn, s.W)) + weights;
     };
@@ -541,10 +550,12 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       if (!columns) {
         s.bandRows = t.size, s.bands = t.count;
         s.colTile = base.Q, s.colTiles = 1;
+        inRowsTotal = t.total, inColsTotal = s.W;
         return s.bufferNeedBytes = inputNeed(s, t.maxIn, s.W) + weights;
       }
       s.bandRows = 1, s.bands = s.P;
       s.colTile = t.size, s.colTiles = t.count;
+      inRowsTotal = listed_ ? candidates.oneRow.total : -1, inColsTotal = t.total;
       return s.bufferNeedBytes =
                  inputNeed(s, listed_ ? candidates.oneRow.maxIn : oneRow().maxIn, t.maxIn) +
                  weights;

@@ -636,6 +636,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     }
   }
   if (!found) {
+    if (!reason) return false;  // the batched configFor only asks whether this shape fits
     NvdlaSchedule smallest = base;
     smallest.bandRows = 1, smallest.bands = smallest.P;
     smallest.colTile = 1, smallest.colTiles = smallest.Q;

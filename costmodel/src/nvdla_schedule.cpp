@@ -666,7 +666,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       } else if (chosen && bound > bestTiming.cycles) {
         continue;  // cycles >= bound > best
       } else {
-        t.cycles = nvdlaTiming(s).cycles;
+        t.cycles = nvdlaCycles(s);
         if (p.memo) p.memo->cycles = t.cycles;
       }
     }

@@ -131,7 +131,48 @@ class TileCache {
 
 }  // namespace
 
-NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
+namespace {
+
+// First step's load and last step's store (the step order of expandSteps()): the first step
+// (sg 0, image 0, band 0, column tile 0, kernel group 0, channel tile 0) loads its input and
+// weights in either order; the last stores the last band's last column tile.
+int64_t firstLoadCycles(const NvdlaSchedule& s) {
+  const int64_t blocks0 = s.tileChannelBlocks(0);
+  return s.readCycles(s.bandInputRows(0) * s.colInputCols(0) * blocks0 * s.atomC +
+                      s.atomK * s.R * s.S * blocks0 * s.atomC);
+}
+
+int64_t lastStoreCycles(const NvdlaSchedule& s) {
+  return s.storeCycles(s.bandOutputRows(s.bands - 1), s.colOutputCols(s.colTiles - 1));
+}
+
+}  // namespace
+
+bool nvdlaComputeBound(const NvdlaSchedule& s) {
+  // Upper bounds of a step's input rows and columns (a band's window span, or R taps per output
+  // row when the stride skips rows, never more than the input), of its weights (one kernel
+  // group of its channel tile) and of a store (the tallest band, widest column tile); the
+  // smallest compute is the last band's, last column tile's, last channel tile's.
+  const int64_t effR = s.dilationH * (s.R - 1) + 1, effS = s.dilationW * (s.S - 1) + 1;
+  const int64_t inRows = std::min(s.H, (s.bandRows - 1) * s.strideH + effR);
+  const int64_t inCols =
+      s.colTiles == 1 ? s.W : std::min(s.W, (s.colTile - 1) * s.strideW + effS);
+  const int64_t tileBytes = s.channelTile * s.atomC;
+  const int64_t maxLoad = s.readCycles((inRows * inCols + s.atomK * s.R * s.S) * tileBytes);
+  const int64_t maxStore = s.storeCycles(s.bandRows, s.colTile);
+  const int64_t minCompute = s.tileChannelBlocks(s.channelTiles - 1) * s.R * s.S *
+                             s.bandOutputRows(s.bands - 1) * s.colOutputCols(s.colTiles - 1);
+  return minCompute >= std::max(maxLoad, maxStore);
+}
+
+int64_t nvdlaCycles(const NvdlaSchedule& s) {
+  // No DMA stall anywhere: every max() of the lockstep sum is the step's compute.
+  if (nvdlaComputeBound(s)) {
+    const int64_t blocks = s.superGroups * s.images;
+    return firstLoadCycles(s) +
+           blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q +
+           lastStoreCycles(s) + s.dramLatency;
+  }
   LockstepSum sum;
   TileCache band(
       s.bands, [&s](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
@@ -195,9 +236,12 @@ NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
     block(true);
     sum.repeat(s.images - 1, [&] { block(false); });
   });
+  return sum.finish(s.dramLatency);
+}
 
+NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {
   NvdlaTiming t = nvdlaTraffic(s);
-  t.cycles = sum.finish(s.dramLatency);
+  t.cycles = nvdlaCycles(s);
   return t;
 }
 
@@ -294,12 +338,7 @@ int64_t nvdlaTilingCyclesLowerBound(const NvdlaSchedule& s, const NvdlaTiming& t
   // tile; there is one store per (super-group, image, kernel group, band, column tile), and
   // every load and store of at least one byte costs at least its ceil(bytes / B) share.
   const int64_t L = s.dramLatency, B = s.dramBytesPerCycle;
-  const int64_t blocks0 = s.tileChannelBlocks(0);
-  const int64_t firstLoad =
-      s.readCycles(s.bandInputRows(0) * s.colInputCols(0) * blocks0 * s.atomC +
-                   s.atomK * s.R * s.S * blocks0 * s.atomC);
-  const int64_t lastStore =
-      s.storeCycles(s.bandOutputRows(s.bands - 1), s.colOutputCols(s.colTiles - 1));
+  const int64_t firstLoad = firstLoadCycles(s), lastStore = lastStoreCycles(s);
   const int64_t stores = s.superGroups * s.images * s.kernelGroups * s.bands * s.colTiles;
   return std::max({firstLoad + traffic.computeCycles + lastStore + L,
                    firstLoad + stores * s.pipelineDepth + (traffic.dramWriteBytes + B - 1) / B + L,

@@ -15,6 +15,12 @@ struct NvdlaTiming {
 };
 
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s);
+// Its cycles alone (the lockstep sum; replayNvdlaCycles() in closed form).
+int64_t nvdlaCycles(const NvdlaSchedule& s);
+// True when every step computes at least as long as any step's load or store, so no DMA ever
+// stalls and the cycles are load_0 + sum compute + store_last + L: O(1), a sufficient test
+// from bounds on the largest load and store and the smallest compute.
+bool nvdlaComputeBound(const NvdlaSchedule& s);
 // Traffic and compute only (cycles left 0): O(1), for ranking tilings before timing them.
 NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s);
 // The same from the input rows summed over all bands and the input columns summed over all

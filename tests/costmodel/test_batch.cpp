@@ -454,7 +454,7 @@ TEST(NvdlaLowerBound, NeverAboveTheCycles) {
 // plan with a cutoff at or above its cycles is the plan without one.
 TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
   std::mt19937_64 rng(709);
-  int checked = 0, tight = 0;
+  int checked = 0, tight = 0, computeBound = 0;
   for (int i = 0; i < 3000; ++i) {
     const Layer l = randomLayer(rng);
     ArrayConfig c = randomConfig(rng, Style::Nvdla);
@@ -480,7 +480,11 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
     if (s.stepCount() > 20000) continue;
     const NvdlaTiming t = nvdlaTiming(s);
     ++checked;
-    ASSERT_EQ(t.cycles, replayNvdlaCycles(s)) << describe(l) << " " << c.name() << " kind " << kind;
+    // Both the O(1) compute-bound form and the lockstep sum over runs equal the replay.
+    computeBound += nvdlaComputeBound(s);
+    ASSERT_EQ(t.cycles, replayNvdlaCycles(s))
+        << describe(l) << " " << c.name() << " kind " << kind << " compute-bound "
+        << nvdlaComputeBound(s);
     const int64_t bound = nvdlaTilingCyclesLowerBound(s, nvdlaTraffic(s));
     ASSERT_LE(bound, t.cycles) << describe(l) << " " << c.name() << " kind " << kind;
     ASSERT_GE(bound, nvdlaCyclesLowerBound(s)) << describe(l) << " " << c.name();
@@ -506,6 +510,8 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
   }
   EXPECT_GT(checked, 1500);
   EXPECT_GT(tight, 50);  // compute-bound tilings: the bound is their cycles
+  EXPECT_GT(computeBound, 200);
+  EXPECT_GT(checked - computeBound, 200);
 }
 
 // The same bound for the Eyeriss-style closed form.

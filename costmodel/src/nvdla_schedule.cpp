@@ -508,20 +508,19 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     size_t k = rowsCount - 1;
     if (const int64_t topNeed = needOf(rowsTop); topNeed > bufferBytes) {
       const int64_t unit = 2 * s.W * s.paddedChannels;
+      // The last fitting entry below the top (with the lists; the memo always has them).
+      const ptrdiff_t below =
+          !listed_ || v.inputResident || bufferBytes < weights
+              ? -1
+              : lastBelowTop(rowsCount, candidates.rowsSuffixMin, (bufferBytes - weights) / unit);
       if (memo_) {
         changesAt(topNeed);
-        if (!v.inputResident) {
-          const ptrdiff_t below =
-              bufferBytes < weights
-                  ? -1
-                  : lastBelowTop(rowsCount, candidates.rowsSuffixMin, (bufferBytes - weights) / unit);
+        if (!v.inputResident)
           changesBelowTop(rowsCount, candidates.rowsSuffixMin, below, weights, unit);
-        }
       }
       if (v.inputResident || bufferBytes < weights) continue;
       const int64_t most = (bufferBytes - weights) / unit;
       if (listed_) {
-        const ptrdiff_t below = lastBelowTop(rowsCount, candidates.rowsSuffixMin, most);
         if (below < 0) continue;
         k = size_t(below);
         needOf(candidates.rows[k]);
@@ -601,18 +600,18 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       if (const int64_t topNeed = needOf(tiledTop, topColumns, weights); topNeed > bufferBytes) {
         pick = false;
         const int64_t unit = 2 * cbT * s.atomC;
+        // The last fitting entry below the top (with the lists; the memo always has them).
+        const ptrdiff_t below =
+            !listed_ || bufferBytes < weights
+                ? -1
+                : lastBelowTop(tiled, candidates.tiledSuffixMin, (bufferBytes - weights) / unit);
         if (memo_) {
           changesAt(topNeed);
-          const ptrdiff_t below =
-              bufferBytes < weights
-                  ? -1
-                  : lastBelowTop(tiled, candidates.tiledSuffixMin, (bufferBytes - weights) / unit);
           changesBelowTop(tiled, candidates.tiledSuffixMin, below, weights, unit);
         }
         if (bufferBytes >= weights) {
           const int64_t most = (bufferBytes - weights) / unit;
           if (listed_) {
-            const ptrdiff_t below = lastBelowTop(tiled, candidates.tiledSuffixMin, most);
             if (below >= 0) {
               k = size_t(below);
               pick = true;

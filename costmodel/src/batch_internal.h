@@ -81,23 +81,29 @@ class ShapeIds {
 // chunks of this many planned points, so its temporaries stay in cache.
 constexpr size_t kFinishChunk = 512;
 
-// tech.sramPjPerByte(bytes), computed once per distinct size (designs in a batch share few).
+// tech.sramPjPerByte(bytes), computed once per distinct size. Designs in a batch share few
+// sizes: the first kFew are kept in a short list (a scan beats a tree there), the rest in a
+// map, so a batch of many distinct sizes stays O(log n) per lookup.
 class SramEnergyCache {
  public:
   explicit SramEnergyCache(const TechTable& tech) : tech_(tech) {}
   double operator()(int64_t bytes) {
-    if (bytes == lastBytes_) return lastPj_;
-    auto it = cache_.find(bytes);
-    if (it == cache_.end()) it = cache_.emplace(bytes, tech_.sramPjPerByte(double(bytes))).first;
-    lastBytes_ = bytes;
-    return lastPj_ = it->second;
+    for (const auto& [size, pj] : few_)
+      if (size == bytes) return pj;
+    if (few_.size() < kFew) {
+      few_.push_back({bytes, tech_.sramPjPerByte(double(bytes))});
+      return few_.back().second;
+    }
+    auto it = many_.find(bytes);
+    if (it == many_.end()) it = many_.emplace(bytes, tech_.sramPjPerByte(double(bytes))).first;
+    return it->second;
   }
 
  private:
+  static constexpr size_t kFew = 16;
   const TechTable& tech_;
-  std::map<int64_t, double> cache_;
-  int64_t lastBytes_ = -1;
-  double lastPj_ = 0;
+  std::vector<std::pair<int64_t, double>> few_;
+  std::map<int64_t, double> many_;
 };
 
 }  // namespace analects

@@ -365,8 +365,12 @@ CostBatch priceNvdlaSchedules(const CostModel& model, const std::vector<Layer>& 
   out.resize(points.size());
   std::vector<int64_t> macs(layers.size(), -1);
   std::vector<Planned> done;
-  done.reserve(points.size());
+  done.reserve(std::min(points.size(), kFinishChunk));
   for (size_t i = 0; i < points.size(); ++i) {
+    if (done.size() >= kFinishChunk) {
+      finish(model.tech(), done, out);
+      done.clear();
+    }
     const ScheduledPoint& p = points[i];
     if (p.layer >= layers.size())
       throw std::out_of_range(fmt::format("schedule {}: layer index {} (the batch has {} layers)",

@@ -96,6 +96,13 @@ LayerClasses::LayerClasses(const std::vector<Layer>& layers) {
 }
 
 void sortGroups(std::vector<GroupKey>& keys, size_t classCount) {
+  if (keys.size() <= 4096) {  // small batches: one sort costs less than the passes' buffers
+    std::sort(keys.begin(), keys.end(), [](const GroupKey& a, const GroupKey& b) {
+      return std::tie(a.cls, a.shape, a.buffer, a.point) <
+             std::tie(b.cls, b.shape, b.buffer, b.point);
+    });
+    return;
+  }
   // Dense (class, shape) group ids by first appearance, numbered class by class, then one stable
   // counting pass: a group's points stay in point order, and only a group whose buffers are not
   // ascending (a class met again later in the batch, say) is sorted, by (buffer, point).

@@ -53,8 +53,8 @@ struct GroupKey {
 };
 
 // Puts each (cls, shape) group's points together, classes together, buffers ascending (then
-// point order) inside a group: a counting pass, and only groups whose buffers come out of order
-// are sorted, so a grid is linear. The order only decides which planner runs when: every
+// point order) inside a group: for a large batch a counting pass, and only groups whose buffers
+// come out of order are sorted, so a grid is linear; a small batch is simply sorted. The order only decides which planner runs when: every
 // point's result is the same in any order.
 void sortGroups(std::vector<GroupKey>& keys, size_t classCount);
 

@@ -77,6 +77,7 @@ Action addEvalCommand(CLI::App& app) {
 
     nlohmann::json layers = nlohmann::json::array();
     double cycles = 0, energy = 0, macs = 0, dram = 0;
+    double feasibleMacs = 0;  // utilization counts the layers that run (infeasible: 0 cycles)
     std::string firstFailure;
     std::vector<Cost> costs;
     for (size_t i = 0; i < w.layers.size(); ++i) {
@@ -88,6 +89,7 @@ Action addEvalCommand(CLI::App& app) {
       cycles += double(c.cycles);
       energy += c.energyPj();
       macs += double(l.macs());
+      if (c.feasible) feasibleMacs += double(l.macs());
       dram += double(c.dramReadBytes + c.dramWriteBytes);
       layers.push_back({{"name", l.name}, {"macs", l.macs()}, {"feasible", c.feasible},
                         {"reason", c.reason}, {"cycles", c.cycles},
@@ -98,7 +100,7 @@ Action addEvalCommand(CLI::App& app) {
                         {"power_mw", c.powerMw}});
     }
     const double area = model->areaUm2(design);
-    const double utilization = cycles > 0 ? macs / (double(design.pes()) * cycles) : 0;
+    const double utilization = cycles > 0 ? feasibleMacs / (double(design.pes()) * cycles) : 0;
     const double powerMw = cycles > 0 ? energy / (cycles / model->tech().clockMhz) / 1000 : 0;
     if (o->json) {
       nlohmann::json j;

@@ -88,7 +88,7 @@ Action addGenCommand(CLI::App& app) {
     } else {
       fmt::print("generated {} ({} PEs, {} B buffer) in {}\n", d.top, c.pes(), c.bufferBytes, d.dir);
       fmt::print("  {} files; design: {}\n", d.files.size(), d.designJson);
-      fmt::print("  lint: verilator --lint-only -Wall -f {}/filelist.f --top-module {}\n", d.dir, d.top);
+      fmt::print("  lint: verilator --lint-only -Wall -F {}/filelist.f --top-module {}\n", d.dir, d.top);
       fmt::print("  synth: (cd {} && yosys -q -s synth.ys)\n", d.dir);
     }
     return 0;

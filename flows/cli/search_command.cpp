@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -32,7 +33,14 @@ struct SearchCliOptions {
 // "0.5" (a number in (0, 1]) is ConfuciuX's ratio r; edge | cloud a platform; "abs:V" or a
 // number above 1 an absolute budget in the constraint's unit.
 search::Budget parseCliBudget(const std::string& text) {
-  if (text.rfind("abs:", 0) == 0) return search::Budget::absolute(std::stod(text.substr(4)));
+  if (text.rfind("abs:", 0) == 0) {
+    const std::string value = text.substr(4);
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || !end || *end != '\0')
+      throw search::SearchError(fmt::format("--budget {}: '{}' is not a number", text, value));
+    return search::Budget::absolute(v);
+  }
   try {
     size_t used = 0;
     double v = std::stod(text, &used);

@@ -53,6 +53,11 @@ Action addSimCommand(CLI::App& app) {
       }
     }
     so.spatialScale = std::max<int64_t>(1, std::llround(1.0 / o->scale));
+    // The simulator divides H and W by an integer: say so when that is not what was asked.
+    if (std::fabs(1.0 / double(so.spatialScale) - o->scale) > 1e-6)
+      fmt::print(stderr,
+                 "warning: --scale {} runs at scale 1/{} (H and W are divided by an integer)\n",
+                 o->scale, so.spatialScale);
     so.tracePath = o->trace;
     so.watchdogCycles = o->watchdog;
     so.cacheDir = o->cache;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -47,7 +48,14 @@ namespace {
 
 // "0.5" is a ratio, "abs:V" or a number above 1 absolute, else a platform/keyword.
 search::Budget budgetFrom(const std::string& text) {
-  if (text.rfind("abs:", 0) == 0) return search::Budget::absolute(std::stod(text.substr(4)));
+  if (text.rfind("abs:", 0) == 0) {
+    const std::string value = text.substr(4);
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || !end || *end != '\0')
+      throw search::SearchError(fmt::format("budget {}: '{}' is not a number", text, value));
+    return search::Budget::absolute(v);
+  }
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
   if (end && *end == '\0' && !text.empty()) {

@@ -10,6 +10,7 @@
 #include "analects/costmodel/array_config.h"
 #include "analects/costmodel/workload.h"
 #include "analects/flows/fpga.h"
+#include "analects/search/problem.h"
 #include "quickstart_recipe.h"  // generated from flows/recipes/quickstart.yaml
 
 namespace analects::flows {
@@ -57,6 +58,14 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
   auto require = [&](bool ok, const YAML::Node& node, const std::string& what) {
     if (!ok) throw RecipeError(fmt::format("{}: {}", where(source, node), what));
   };
+  // A word the flow would reject later (unknown style, deployment, ...) is an error at its line.
+  auto checkValue = [&](const YAML::Node& node, const std::string& key, auto&& parse) {
+    try {
+      parse();
+    } catch (const std::exception& e) {
+      throw RecipeError(fmt::format("{}: key '{}': {}", where(source, node), key, e.what()));
+    }
+  };
   bool haveWorkload = false;
   std::string workloadMark;
   for (const auto& kv : root) {
@@ -68,15 +77,19 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
       r.workload = text(source, key, v);
       haveWorkload = true;
       workloadMark = where(source, v);
-    } else if (key == "style")
+    } else if (key == "style") {
       r.style = text(source, key, v);
-    else if (key == "deployment")
+      checkValue(v, key, [&] { parseStyle(r.style); });
+    } else if (key == "deployment") {
       r.deployment = text(source, key, v);
-    else if (key == "objective")
+      checkValue(v, key, [&] { search::parseDeployment(r.deployment); });
+    } else if (key == "objective") {
       r.objective = text(source, key, v);
-    else if (key == "constraint")
+      checkValue(v, key, [&] { search::parseObjective(r.objective); });
+    } else if (key == "constraint") {
       r.constraint = text(source, key, v);
-    else if (key == "budget")
+      checkValue(v, key, [&] { search::Constraint::parse(r.constraint); });
+    } else if (key == "budget")
       r.budget = text(source, key, v);
     else if (key == "algorithms") {
       if (!v.IsSequence() || v.size() == 0)

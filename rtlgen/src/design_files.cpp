@@ -262,6 +262,9 @@ Design readDesign(const std::string& path) {
   auto fail = [&](const std::string& why) -> ConfigError {
     return ConfigError(fmt::format("design file '{}': {}", path, why));
   };
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    throw fail(fmt::format("is a directory (give {})", (fs::path(path) / "design.json").string()));
   std::ifstream f(path);
   if (!f) throw fail("cannot be read (run `analects gen` to create a design directory)");
   json j;

@@ -235,7 +235,10 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   const Fetch fetch = s.channelTiles > 1 ? Fetch::Channels
                       : s.colTiles > 1   ? Fetch::Columns
                                          : Fetch::Rows;
-  const int64_t groupPitch = skip ? v.strideH : 1;  // rows between runs of one band
+  // Rows between runs of one band. Skipping with stride == R * dilation (dilation > 1) fetches
+  // every dilation-th row, so one run per row at the dilation pitch keeps it one request.
+  const bool evenTaps = skip && v.dilationH > 1 && v.strideH == v.R * v.dilationH;
+  const int64_t groupPitch = evenTaps ? v.dilationH : skip ? v.strideH : 1;
   switch (fetch) {
     case Fetch::Rows:
       reg(nv::kRegDmaStride1, groupPitch * rowBytes);
@@ -413,8 +416,12 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
     if (emptyTile) {
       rowBase = 0;  // every tap reads padding; the address is never used
     } else if (skip) {
-      int64_t m = 0;  // taps of the band's first row above the image (not fetched)
-      for (int64_t r = 0; r < v.R; ++r) m += hTop + r * v.dilationH < 0;
+      // Taps above the image (not fetched). With stride >= effR the tap rows increase along
+      // (output row, tap), so they are a prefix of the packed order; more than one output row
+      // of the band can lie wholly in the top padding (pad_h >= stride).
+      int64_t m = 0;
+      for (int64_t p = p0; p < p0 + rows; ++p)
+        for (int64_t r = 0; r < v.R; ++r) m += p * v.strideH - v.padTop + r * v.dilationH < 0;
       rowBase = -m;
     } else {
       rowBase = hTop - fetched.front();

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -181,6 +182,13 @@ std::string buildModel(const std::string& designJson, const SimOptions& options,
 SimResult simulate(const std::string& designJson, const Workload& workload, const SimOptions& o) {
   const rtlgen::Design design = rtlgen::readDesign(designJson);  // throws ConfigError
   if (o.spatialScale < 1) throw SimError("spatial scale must be at least 1");
+  if (!o.tracePath.empty()) {  // Verilator's FST writer fails silently on an unwritable path
+    std::FILE* probe = std::fopen(o.tracePath.c_str(), "wb");
+    if (!probe)
+      throw SimError(fmt::format("trace file '{}': cannot be written ({})", o.tracePath,
+                                 std::strerror(errno)));
+    std::fclose(probe);
+  }
   std::vector<LayerJob> jobs = selectLayers(workload, o);
   SimResult result;
   result.top = design.top;

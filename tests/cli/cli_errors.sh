@@ -44,6 +44,20 @@ expect_error "neither a zoo model" eval --model no_such_net --pes 64 --buffer 40
 expect_error "cannot run" eval --model resnet18 --pes 256 --buffer 64
 expect_error "pes" eval --model resnet18 --buffer 4096
 expect_error "atomK" eval --model resnet18 --atomk 0 --atomc 4 --buffer 65536
+expect_error "is not a number" search --model resnet18 --budget abs:xyz
+expect_error "is a directory" sim --design "$tmp" --model resnet18
+"$bin" gen --style nvdla --atomk 4 --atomc 4 --buffer 4096 -o "$tmp/design" >/dev/null ||
+  { echo "FAIL: gen"; fail=1; }
+expect_error "cannot be written" sim --design "$tmp/design/design.json" --model resnet18 \
+  --trace "$tmp/no/such/dir/t.fst"
+
+# A network with an infeasible layer: it runs 0 cycles, so its MACs are not in the total
+# utilization (which stays a fraction), and the exit is non-zero.
+printf 'name,op,K,C,H,W,R,S\nsmall,conv,4,4,4,4,1,1\nbig,conv,64,64,32,32,3,3\n' > "$tmp/mix.csv"
+"$bin" eval --model "$tmp/mix.csv" --pes 7 --buffer 64 --json > "$tmp/mix.json" 2>/dev/null &&
+  { echo "FAIL: eval with an infeasible layer exited 0"; fail=1; }
+grep -A8 '"total"' "$tmp/mix.json" | grep -q '"utilization": 0\.2689' ||
+  { echo "FAIL: total utilization with an infeasible layer:"; cat "$tmp/mix.json"; fail=1; }
 
 # Good paths: JSON shape of zoo show, import round trip.
 "$bin" zoo show "$src/workloads/onnx/resnet18.onnx" --json > "$tmp/r18.json" || { echo "FAIL: zoo show json"; fail=1; }

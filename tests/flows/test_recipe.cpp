@@ -85,4 +85,10 @@ TEST(Recipe, ErrorsNameKeyAndLine) {
   expectRecipeError("workload: resnet18\nfpga: {part: xc7a35t}\n",
                     {"line 2", "'fpga.part'", "xc7a35t", "xczu9eg"});
   expectRecipeError("workload: resnet18\nfpga: xc7z020\n", {"line 2", "'fpga'", "mapping"});
+  // Unknown words are errors at their line, not later in the flow.
+  expectRecipeError("workload: resnet18\nsamples: 10\nstyle: tpu\n",
+                    {"line 3", "'style'", "tpu"});
+  expectRecipeError("workload: resnet18\ndeployment: both\n", {"line 2", "'deployment'", "both"});
+  expectRecipeError("workload: resnet18\nobjective: speed\n", {"line 2", "'objective'", "speed"});
+  expectRecipeError("workload: resnet18\nconstraint: fpga:nopart\n", {"line 2", "'constraint'"});
 }

@@ -36,6 +36,20 @@ inline Layer dilated(Layer l, int64_t d) {
   return l;
 }
 
+// A conv with every geometry field given: (stride, padding top/left, padding bottom/right,
+// dilation) per axis as {h, w}.
+struct Axis {
+  int64_t stride = 1, pad = 0, padEnd = 0, dilation = 1;
+};
+inline Layer conv(const std::string& name, int64_t n, int64_t k, int64_t c, int64_t h, int64_t w,
+                  int64_t r, int64_t s, Axis ah, Axis aw, int64_t groups = 1) {
+  Layer l = Layer::conv(name, k, c, h, w, r, s, 1, 0, groups);
+  l.N = n;
+  l.strideH = ah.stride, l.padH = ah.pad, l.padHEnd = ah.padEnd, l.dilationH = ah.dilation;
+  l.strideW = aw.stride, l.padW = aw.pad, l.padWEnd = aw.padEnd, l.dilationW = aw.dilation;
+  return l;
+}
+
 // Every layer ran, bit-exact, in exactly the model's cycles, without descriptor stalls.
 inline void expectExact(const sim::SimResult& r) {
   ASSERT_FALSE(r.layers.empty());

@@ -100,6 +100,26 @@ void Layer::validate() const {
   if (effectiveS() > W + padW + padWEnd)
     fail(fmt::format("kernel width {} is larger than the padded input width {}", effectiveS(),
                      W + padW + padWEnd));
+  // What the models' 64-bit counts hold with room for refetches and zero-padded atoms: tensors
+  // up to 2^36 elements, 2^46 MACs, and each output channel rereading the input once (2^50).
+  // Nothing real comes near (a 4096 x 4096 x 256 input is 2^32 elements); products are formed
+  // in 128 bits, so the check itself cannot overflow.
+  using Big = __int128;
+  const Big outputs = Big(N) * K * P() * Q(), perOutput = Big(channelsPerGroup()) * R * S;
+  struct Limit {
+    const char* what;
+    Big value;
+    int log2Max;
+  };
+  const Limit limits[] = {{"input N*C*H*W", Big(N) * C * H * W, 36},
+                          {"weights K*(C/groups)*R*S", Big(K) * perOutput, 36},
+                          {"output N*K*P*Q", outputs, 36},
+                          {"MACs", outputs * perOutput, 46},
+                          {"input x kernels N*C*H*W*K", Big(N) * C * H * W * K, 50}};
+  for (const Limit& l : limits)
+    if (l.value > (Big(1) << l.log2Max))
+      fail(fmt::format("{} = {:.3g} is too large for the cost model (at most 2^{})", l.what,
+                       double(l.value), l.log2Max));
   if (macs() <= 0) fail("the layer has no output");
 }
 

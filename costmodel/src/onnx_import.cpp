@@ -150,6 +150,16 @@ Workload loadOnnx(const std::string& path) {
       auto strides = intsAttr(node, "strides");
       auto dil = intsAttr(node, "dilations");
       auto pads = intsAttr(node, "pads");
+      // Absent means the defaults; present with the wrong count is a malformed model.
+      auto checkCount = [&](const char* attr, const std::vector<int64_t>& v, size_t n) {
+        if (!v.empty() && v.size() != n)
+          throw WorkloadError(fmt::format(
+              "{}: attribute '{}' has {} values (a 2-D convolution takes {})", where, attr,
+              v.size(), n));
+      };
+      checkCount("strides", strides, 2);
+      checkCount("dilations", dil, 2);
+      checkCount("pads", pads, 4);
       if (strides.size() == 2) l.strideH = strides[0], l.strideW = strides[1];
       if (dil.size() == 2) l.dilationH = dil[0], l.dilationW = dil[1];
       std::string autoPad = stringAttr(node, "auto_pad");

@@ -172,4 +172,9 @@ TEST(Onnx, BadFiles) {
   expectLoadError(writeTemp("truncated.onnx", bytes.substr(0, bytes.size() / 3)),
                   {"truncated.onnx"});
   expectLoadError(writeTemp("empty.onnx", ""), {"empty.onnx"});
+  // Attribute lists of the wrong length (tests/costmodel/data/README.md) name node and attribute.
+  expectLoadError(source("tests/costmodel/data/conv_bad_pads.onnx"),
+                  {"conv_bad_pads.onnx", "node 0", "'pads' has 2 values"});
+  expectLoadError(source("tests/costmodel/data/conv_bad_strides.onnx"),
+                  {"conv_bad_strides.onnx", "strides"});
 }

@@ -76,4 +76,17 @@ TEST(Layer, ValidationNamesLayerAndField) {
   Layer f = Layer::fc("fc7", 10, 10);
   f.R = 3;
   expectError(f, "R = S = 1");
+  // Every dimension in range, their products beyond what 64-bit counts hold (MACs would wrap
+  // to negative cycles): a named error, before any model sees the layer.
+  l = Layer::conv("huge", 65536, 65536, 4096, 4096, 11, 11, 1, 5);
+  expectError(l, "input N*C*H*W");
+  l = Layer::conv("wide", 1 << 20, 1 << 20, 1, 1, 1, 1);
+  expectError(l, "weights K*(C/groups)*R*S");
+  l = Layer::gemm("long", 1 << 16, 1 << 16, 1 << 16);
+  expectError(l, "MACs");
+  l = Layer::conv("refetch", 1 << 15, 1 << 12, 4096, 4096, 1, 1, 1024);
+  expectError(l, "input x kernels");
+  Layer big = Layer::conv("big_but_real", 512, 512, 512, 512, 3, 3, 1, 1);  // 2^36 MACs
+  big.N = 4;
+  EXPECT_NO_THROW(big.validate());
 }

@@ -29,17 +29,19 @@ Action addSimCommand(CLI::App& app) {
   cmd->add_option("--model", o->model, "Zoo name or workload file")->required();
   cmd->add_option("--layers", o->layers, "Comma-separated layer indices or names (default: all)");
   cmd->add_option("--scale", o->scale, "Spatial scale in (0, 1]: H and W are multiplied by it (default 1)");
-  cmd->add_option("--dram-bw", o->dramBw, "Override the design's DRAM bytes per cycle (regenerate instead)");
+  CLI::Option* dramBw = cmd->add_option("--dram-bw", o->dramBw, "Override the design's DRAM bytes per cycle (regenerate instead)");
   cmd->add_option("--watchdog", o->watchdog, "Cycle limit per layer (default 2 x model + 10000)");
   cmd->add_option("--seed", o->seed, "Random data seed");
   cmd->add_flag("--relu", o->relu, "Apply ReLU to int8 outputs");
   cmd->add_option("--trace", o->trace, "Write an FST waveform to this file");
   cmd->add_option("--cache", o->cache, "Verilated-model cache directory");
   cmd->add_flag("--json", o->json, "Print JSON");
-  return [o]() -> int {
+  return [o, dramBw]() -> int {
     if (!(o->scale > 0 && o->scale <= 1))
       throw sim::SimError(fmt::format("--scale {} must be in (0, 1]", o->scale));
-    if (o->dramBw)
+    if (o->watchdog < 0)
+      throw sim::SimError(fmt::format("--watchdog {} must be a positive cycle count", o->watchdog));
+    if (dramBw->count() > 0)
       throw sim::SimError("--dram-bw is part of the generated design: regenerate it with 'analects gen --dram-bw'");
     Workload w = loadWorkload(o->model);
     sim::SimOptions so;

@@ -48,6 +48,8 @@ expect_error "is not a number" search --model resnet18 --budget abs:xyz
 expect_error "is a directory" sim --design "$tmp" --model resnet18
 "$bin" gen --style nvdla --atomk 4 --atomc 4 --buffer 4096 -o "$tmp/design" >/dev/null ||
   { echo "FAIL: gen"; fail=1; }
+expect_error "regenerate it" sim --design "$tmp/design/design.json" --model resnet18 --dram-bw 0
+expect_error "--watchdog -5" sim --design "$tmp/design/design.json" --model resnet18 --watchdog -5
 expect_error "cannot be written" sim --design "$tmp/design/design.json" --model resnet18 \
   --trace "$tmp/no/such/dir/t.fst"
 

@@ -29,9 +29,9 @@ struct NvdlaTileCandidates {
     int64_t count;  // bands (column tiles): ceil(P / size)
     int64_t maxIn;  // input rows (columns) of the largest band (column tile)
     // Input rows (columns) summed over all bands (column tiles): nvdlaInputRowsTotal /
-    // nvdlaInputColsTotal, for the traffic of every shape; -1 when not computed (the entries a
-    // single plan makes on the fly).
-    int64_t total = -1;
+    // nvdlaInputColsTotal, filled on the entry's first pick and then read by every shape
+    // sharing the lists (-1 until then; a batch's lists belong to one worker).
+    mutable int64_t total = -1;
   };
   // Balanced band heights ceil(P / n) of at most min(P, accDepthPixels / Q) rows, ascending.
   std::vector<Tile> rows;
@@ -100,9 +100,10 @@ class NvdlaPlanner {
   // Traffic and cycles (-1 until the caller times it) of the tiling s, candidate `slot` of
   // the mapper's lists (whole-row variant v, band k: v * rows + k; then per channel tile of
   // the small-buffer search, its candidates): its memo slot when the memo is on.
-  // inRowsTotal / inColsTotal: s's nvdlaInputRowsTotal / nvdlaInputColsTotal, or -1 if unknown.
-  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot, int64_t inRowsTotal,
-                     int64_t inColsTotal);
+  // rows / cols: the list entries of s's band height and column tile (cols null for whole
+  // rows), whose input sums it reads (and fills on first use); rows null: no lists.
+  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot, const NvdlaTileCandidates::Tile* rows,
+                     const NvdlaTileCandidates::Tile* cols);
 
   // The tiling fields of a schedule.
   struct Tiling {

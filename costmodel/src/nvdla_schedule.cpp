@@ -242,16 +242,16 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
   rows.clear();
   balancedSizes(s.P, std::min(s.P, accDepthPixels / s.Q), [&](int64_t r) {
     s.bandRows = r, s.bands = ceilDiv(s.P, r);
-    rows.push_back({r, s.bands, maxBandInputRows(s), nvdlaInputRowsTotal(s)});
+    rows.push_back({r, s.bands, maxBandInputRows(s)});
     return true;
   });
   std::reverse(rows.begin(), rows.end());
   s.bandRows = 1, s.bands = s.P;
-  oneRow = {1, s.P, maxBandInputRows(s), nvdlaInputRowsTotal(s)};
+  oneRow = {1, s.P, maxBandInputRows(s)};
   cols.clear();
   balancedSizes(s.Q, std::min(s.Q, accDepthPixels), [&](int64_t c) {
     s.colTile = c, s.colTiles = ceilDiv(s.Q, c);
-    cols.push_back({c, s.colTiles, maxColInputCols(s), nvdlaInputColsTotal(s)});
+    cols.push_back({c, s.colTiles, maxColInputCols(s)});
     return true;
   });
   std::reverse(cols.begin(), cols.end());
@@ -354,11 +354,15 @@ void NvdlaPlanner::enableMemo() {
   if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
-NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot, int64_t inRowsTotal,
-                                  int64_t inColsTotal) {
+NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot,
+                                  const NvdlaTileCandidates::Tile* rows,
+                                  const NvdlaTileCandidates::Tile* cols) {
   auto traffic = [&] {
-    return inRowsTotal < 0 || inColsTotal < 0 ? nvdlaTraffic(s)
-                                              : nvdlaTraffic(s, inRowsTotal, inColsTotal);
+    if (!rows) return nvdlaTraffic(s);
+    // First use of these entries: their sums, kept for every shape sharing the lists.
+    if (rows->total < 0) rows->total = nvdlaInputRowsTotal(s);
+    if (cols && cols->total < 0) cols->total = nvdlaInputColsTotal(s);
+    return nvdlaTraffic(s, rows->total, cols ? cols->total : s.W);
   };
   if (!memo_) {
     scratchTiming_ = traffic();
@@ -442,11 +446,12 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   std::vector<Pick>& picks = picks_;
   picks.clear();
   int64_t leastTraffic = 0;
-  // The input rows / columns summed over s's bands / column tiles, when the entry that set its
-  // tiling knows them (the lists do), else -1.
-  int64_t inRowsTotal = -1, inColsTotal = -1;
+  // The list entries of s's band height and column tile (null column tile: whole rows), whose
+  // input sums the traffic reads; none without the lists (a single plan's entries are made on
+  // the fly and not kept).
+  const NvdlaTileCandidates::Tile *rowsEntry = nullptr, *colsEntry = nullptr;
   auto consider = [&](size_t slot) {
-    NvdlaTiming& known = timed(s, slot, inRowsTotal, inColsTotal);
+    NvdlaTiming& known = timed(s, slot, rowsEntry, colsEntry);
     picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands, s.colTile,
                       s.colTiles, s.channelTile, s.channelTiles, s.bufferNeedBytes},
                      known,
@@ -499,7 +504,6 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     const int64_t residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
     auto needOf = [&](const Tile& r) {
       s.bandRows = r.size, s.bands = r.count;
-      inRowsTotal = r.total, inColsTotal = s.W;  // whole rows: one column tile of W
       return s.bufferNeedBytes =
                  (v.inputResident ? residentInput : inputNeed(s, r.maxIn, s.W)) + weights;
     };
@@ -530,6 +534,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
         needOf(r);
       }
     }
+    if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
     consider(vi * rowsCount + k);
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
@@ -549,12 +554,10 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       if (!columns) {
         s.bandRows = t.size, s.bands = t.count;
         s.colTile = base.Q, s.colTiles = 1;
-        inRowsTotal = t.total, inColsTotal = s.W;
         return s.bufferNeedBytes = inputNeed(s, t.maxIn, s.W) + weights;
       }
       s.bandRows = 1, s.bands = s.P;
       s.colTile = t.size, s.colTiles = t.count;
-      inRowsTotal = listed_ ? candidates.oneRow.total : -1, inColsTotal = t.total;
       return s.bufferNeedBytes =
                  inputNeed(s, listed_ ? candidates.oneRow.maxIn : oneRow().maxIn, t.maxIn) +
                  weights;
@@ -629,6 +632,10 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
             }
           }
         }
+      }
+      if (pick && listed_) {
+        rowsEntry = k >= narrow ? &candidates.rows[k - narrow] : &candidates.oneRow;
+        colsEntry = k >= narrow ? nullptr : &cols[k];
       }
       if (pick) consider(first + k);
       if (cbT == 1) break;

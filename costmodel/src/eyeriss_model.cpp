@@ -594,10 +594,16 @@ class EyerissModel final : public CostModel {
     const XilinxMemory filterSpad = mapXilinxMemory(8, std::max<int64_t>(1, c.filterSpad));
     const int64_t psumSpadCells = 8 * ceilDiv(std::max<int64_t>(1, c.psumSpad), 32);
     lutRam += pes * (filterSpad.lutRam + 4 * psumSpadCells);
-    // One DSP48E1 per MAC, one for the sequencer's padLeft * colStride, two for the store's
-    // words * cols * outputBytes when that is not a power of two.
-    const int64_t wordBytes = psumBanks * cols * ob;
-    r.dsp = pes + 1 + ((wordBytes & (wordBytes - 1)) == 0 ? 0 : 2);
+    // One DSP48E1 per MAC. The sequencer's padLeft * colStride, which Yosys cuts to the ifmap
+    // byte address (rtlgen's IBA = row bits + 1 + log2 NB): one DSP up to 16 bits, two from 17.
+    // The store's multiplies by cols * outputBytes bytes a pixel when that is not a power of
+    // two: two, and a third with banked psum words. (Fitted on 17 Yosys runs: 1 x 5 .. 1 x 14,
+    // 2 x 3, 3 x 7 at 3000 B, 1 x 9 from 8 KiB to 108 KiB, the designs below and the chip.)
+    const int64_t ifmapByteBits =
+        std::max<int64_t>(2, log2Ceil(ceilDiv(ceilDiv(c.bufferBytes, NB), 2))) + 1 + log2Ceil(NB);
+    const int64_t pixelBytes = cols * ob;
+    const int64_t storeDsp = (pixelBytes & (pixelBytes - 1)) == 0 ? 0 : psumBanks > 1 ? 3 : 2;
+    r.dsp = pes + (ifmapByteBits >= 17 ? 2 : 1) + storeDsp;
     // LUT: the parts that scale, shaped as in the NVDLA-style model (the load gearboxes of the
     // ifmap and filter words, requantization of every int32 a store reads per cycle, the store
     // gearbox), the window (12 per entry); the fixed control (with the descriptor ring's
@@ -608,7 +614,7 @@ class EyerissModel final : public CostModel {
     auto gearbox = [&](int64_t w) { return 10 * w + B * (60 + w / 2); };
     const int64_t windowIfmap = std::max(NB - 1 + B, 2 * NB);
     const int64_t windowFilter = std::max(rows - 1 + B, filterBanks * rows);
-    const int64_t storeQ = wordBytes + B - 1;
+    const int64_t storeQ = psumBanks * pixelBytes + B - 1;  // a psum row's bytes + a beat
     const int64_t storeCW = std::max<int64_t>(4, log2Ceil(storeQ + 1));
     r.lut = 5234 + 254 * requant + gearbox(windowIfmap) + gearbox(windowFilter) +
             17 * storeQ * storeCW + pes * (176 + 3 * NB + 12 * isp) + 44 * NB + lutRam;

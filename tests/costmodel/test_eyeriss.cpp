@@ -487,8 +487,9 @@ TEST(EyerissModel, AreaAndFpgaOfTheEyerissChip) {
   EXPECT_DOUBLE_EQ(model->areaUm2(chip),
                    168 * pe + 108 * 1024 * 8 * t.sramAreaUm2PerBit + t.controlAreaUm2);
   FpgaResources r = model->fpgaResources(chip);
-  // 168 MACs, the sequencer's one multiply, and words * 14 bytes in the store (not a power of 2).
-  EXPECT_EQ(r.dsp, 168 + 1 + 2);
+  // 168 MACs, the sequencer's multiply on a 17-bit ifmap address (two), and the store's
+  // multiplies by 14 bytes a pixel (not a power of 2, one psum bank: two). Yosys: 172.
+  EXPECT_EQ(r.dsp, 168 + 2 + 2);
   EXPECT_GT(r.bram36, 3 * 27 - 10);  // three GLB regions of 108 KiB each
   EXPECT_GT(r.lut, 0);
   EXPECT_GT(r.ff, 0);
@@ -505,9 +506,8 @@ TEST(EyerissModel, FpgaMatchesYosysOnGeneratedDesigns) {
                           {4, 4, 16384, 8, 1, 224, 12, 24, 17, 0, 16, 17808, 6763},
                           {2, 8, 4096, 8, 1, 224, 12, 24, 17, 4, 8, 19681, 7400},
                           {5, 3, 6000, 3, 4, 17, 5, 7, 18, 6, 6, 12274, 5711},
-                          // The Eyeriss chip's array (synth_xilinx, 12 min); Yosys has one more
-                          // DSP than the model (172), see docs/eyeriss.md.
-                          {12, 14, 110592, 8, 1, 224, 12, 24, 171, 58, 75, 116292, 22926}};
+                          // The Eyeriss chip's array (synth_xilinx, 12 min).
+                          {12, 14, 110592, 8, 1, 224, 12, 24, 172, 58, 75, 116292, 22926}};
   for (const Point& p : points) {
     ArrayConfig c = eyeriss(p.rows, p.cols, p.buffer, p.bw);
     c.outputBytes = p.outBytes;
@@ -519,6 +519,21 @@ TEST(EyerissModel, FpgaMatchesYosysOnGeneratedDesigns) {
     EXPECT_NEAR(double(r.lut), double(p.lut), 0.05 * double(p.lut)) << p.rows << "x" << p.cols;
     EXPECT_NEAR(double(r.ff), double(p.ff), 0.05 * double(p.ff)) << p.rows << "x" << p.cols;
   }
+  // DSP48E1 counts of more Yosys runs (synth_xilinx -flatten): the store's third DSP with
+  // banked psum words and a non-power-of-two pixel, and the sequencer's second from a 17-bit
+  // ifmap address.
+  struct DspPoint {
+    int64_t rows, cols, buffer, dsp;
+  };
+  const DspPoint dsps[] = {{1, 5, 3000, 9},     {1, 6, 3000, 10},    {1, 7, 3000, 11},
+                           {1, 9, 3000, 12},    {1, 10, 3000, 13},   {1, 11, 3000, 14},
+                           {1, 12, 3000, 15},   {1, 13, 3000, 16},   {1, 14, 3000, 17},
+                           {2, 3, 3000, 10},    {3, 7, 3000, 25},    {2, 7, 3000, 18},
+                           {3, 4, 3000, 13},    {1, 9, 8192, 12},    {1, 9, 32768, 12},
+                           {1, 9, 65536, 12},   {1, 9, 110592, 13}};
+  for (const DspPoint& p : dsps)
+    EXPECT_EQ(model->fpgaResources(eyeriss(p.rows, p.cols, p.buffer)).dsp, p.dsp)
+        << p.rows << "x" << p.cols << " " << p.buffer << " B";
 }
 
 // ---- The Eyeriss chip on AlexNet --------------------------------------------------------------

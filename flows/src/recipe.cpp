@@ -67,7 +67,7 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
     }
   };
   bool haveWorkload = false;
-  std::string workloadMark;
+  std::string workloadMark, latencyMark;
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
@@ -114,6 +114,7 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
         } else if (k == "latency") {
           r.dramLatencyCycles = scalar<int64_t>(source, "dram.latency", d.second, "a whole number");
           require(r.dramLatencyCycles >= 0, d.second, "key 'dram.latency' must not be negative");
+          latencyMark = where(source, d.second);
         } else
           throw RecipeError(
               fmt::format("{}: unknown key 'dram.{}' (known: bytes_per_cycle, latency)",
@@ -174,6 +175,13 @@ Recipe Recipe::parse(const std::string& yamlText, const std::string& source,
           where(source, kv.first), key));
   }
   if (!haveWorkload) throw RecipeError(fmt::format("{}: missing key 'workload'", source));
+  // The generated DMA answers a read one cycle after it at the soonest: a recipe that asks for
+  // simulation cannot model a zero-latency DRAM.
+  if (r.dramLatencyCycles == 0 && !r.simulateLayers.empty())
+    throw RecipeError(fmt::format(
+        "{}: key 'dram.latency' is 0, but the generated RTL needs a DRAM latency of at least 1 "
+        "cycle to simulate (key 'simulate'; drop it or set a latency)",
+        latencyMark));
   // Files named in a recipe are relative to the recipe.
   namespace fs = std::filesystem;
   if (!isZooName(r.workload)) {

@@ -91,4 +91,7 @@ TEST(Recipe, ErrorsNameKeyAndLine) {
   expectRecipeError("workload: resnet18\ndeployment: both\n", {"line 2", "'deployment'", "both"});
   expectRecipeError("workload: resnet18\nobjective: speed\n", {"line 2", "'objective'", "speed"});
   expectRecipeError("workload: resnet18\nconstraint: fpga:nopart\n", {"line 2", "'constraint'"});
+  // A zero-latency DRAM with simulation: the RTL cannot run it.
+  expectRecipeError("workload: resnet18\ndram: {latency: 0}\nsimulate: {layers: [0]}\n",
+                    {"line 2", "dram.latency", "simulate"});
 }

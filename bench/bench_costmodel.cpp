@@ -37,34 +37,6 @@ void evalsPerSecond(benchmark::State& state, int64_t evaluations) {
   state.counters["evals/s"] = benchmark::Counter(double(evaluations), benchmark::Counter::kIsRate);
 }
 
-// evaluate(): fixed design, every layer of the network in turn.
-void evaluateScalar(benchmark::State& state, const char* style, const char* net) {
-  auto model = makeCostModel(style);
-  Workload w = loadZoo(net);
-  const ArrayConfig c = fixedDesign(style);
-  int64_t evaluations = 0;
-  for (auto _ : state) {
-    for (const auto& l : w.layers) benchmark::DoNotOptimize(model->evaluate(l, c).cycles);
-    evaluations += int64_t(w.layers.size());
-  }
-  evalsPerSecond(state, evaluations);
-}
-
-// evaluateBatch(): the same points in one batch.
-void evaluateBatched(benchmark::State& state, const char* style, const char* net) {
-  auto model = makeCostModel(style);
-  Workload w = loadZoo(net);
-  std::vector<EvalPoint> points;
-  for (size_t l = 0; l < w.layers.size(); ++l) points.push_back({l, fixedDesign(style)});
-  int64_t evaluations = 0;
-  for (auto _ : state) {
-    CostBatch b = evaluateBatch(*model, w.layers, points, 1);
-    benchmark::DoNotOptimize(b.cycles.data());
-    evaluations += int64_t(points.size());
-  }
-  evalsPerSecond(state, evaluations);
-}
-
 // The design-space sweep's points: every layer x every factorization of every PE level x every
 // buffer level.
 std::vector<EvalPoint> designGrid(const char* style, const Workload& w) {
@@ -84,10 +56,20 @@ std::vector<EvalPoint> designGrid(const char* style, const Workload& w) {
   return points;
 }
 
-void designGridScalar(benchmark::State& state, const char* style, const char* net) {
+// The fixed design's points: every layer of the network in turn.
+std::vector<EvalPoint> fixedDesignPoints(const char* style, const Workload& w) {
+  std::vector<EvalPoint> points;
+  for (size_t l = 0; l < w.layers.size(); ++l) points.push_back({l, fixedDesign(style)});
+  return points;
+}
+
+using PointsOf = std::vector<EvalPoint> (*)(const char* style, const Workload& w);
+
+// evaluate() point by point.
+void scalarRate(benchmark::State& state, const char* style, const char* net, PointsOf pointsOf) {
   auto model = makeCostModel(style);
   Workload w = loadZoo(net);
-  const std::vector<EvalPoint> points = designGrid(style, w);
+  const std::vector<EvalPoint> points = pointsOf(style, w);
   int64_t evaluations = 0;
   for (auto _ : state) {
     for (const EvalPoint& p : points)
@@ -97,10 +79,11 @@ void designGridScalar(benchmark::State& state, const char* style, const char* ne
   evalsPerSecond(state, evaluations);
 }
 
-void designGridBatched(benchmark::State& state, const char* style, const char* net) {
+// evaluateBatch(): the same points in one batch.
+void batchedRate(benchmark::State& state, const char* style, const char* net, PointsOf pointsOf) {
   auto model = makeCostModel(style);
   Workload w = loadZoo(net);
-  const std::vector<EvalPoint> points = designGrid(style, w);
+  const std::vector<EvalPoint> points = pointsOf(style, w);
   int64_t evaluations = 0;
   for (auto _ : state) {
     CostBatch b = evaluateBatch(*model, w.layers, points, 1);
@@ -108,6 +91,19 @@ void designGridBatched(benchmark::State& state, const char* style, const char* n
     evaluations += int64_t(points.size());
   }
   evalsPerSecond(state, evaluations);
+}
+
+void evaluateScalar(benchmark::State& state, const char* style, const char* net) {
+  scalarRate(state, style, net, fixedDesignPoints);
+}
+void evaluateBatched(benchmark::State& state, const char* style, const char* net) {
+  batchedRate(state, style, net, fixedDesignPoints);
+}
+void designGridScalar(benchmark::State& state, const char* style, const char* net) {
+  scalarRate(state, style, net, designGrid);
+}
+void designGridBatched(benchmark::State& state, const char* style, const char* net) {
+  batchedRate(state, style, net, designGrid);
 }
 
 // cost(layer, PEs, buffer) point by point: what CostTable::build did before batching.

@@ -146,8 +146,8 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
   }
   sortGroups(order, classes.representative.size());
 
-  std::vector<Planned> done;
-  done.reserve(std::min(order.size(), kFinishChunk));
+  FinishChunks<Planned> chunks(finish, model.tech(), out, order.size());
+  std::vector<Planned>& done = chunks.points();
   EyerissPlanner planner;
   for (size_t g = 0; g < order.size();) {
     size_t end = g + 1;
@@ -173,10 +173,7 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
           continue;
         }
       }
-      if (done.size() >= kFinishChunk) {
-        finish(model.tech(), done, out);
-        done.clear();
-      }
+      chunks.makeRoom();
       EyerissSchedule s;
       EyerissTiming t;
       if (planner.plan(c.bufferBytes, s, &t, nullptr))
@@ -186,7 +183,7 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
     }
     g = end;
   }
-  finish(model.tech(), done, out);
+  chunks.flush();
 }
 
 void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
@@ -232,8 +229,8 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   }
   sortGroups(order, classes.representative.size());
 
-  std::vector<Planned> done;
-  done.reserve(std::min(order.size(), kFinishChunk));
+  FinishChunks<Planned> chunks(finish, model.tech(), out, order.size());
+  std::vector<Planned>& done = chunks.points();
   struct Best {
     int64_t cycles = -1, rows = 0;
     size_t candidate = 0;
@@ -323,10 +320,7 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k].point;
       while (buffers[b] != order[k].buffer) ++b;
-      if (done.size() >= kFinishChunk) {
-        finish(model.tech(), done, out);
-        done.clear();
-      }
+      chunks.makeRoom();
       if (best[b].cycles < 0) {
         // No shape plans: configFor() returns the first shape and evaluate() says why (with
         // this point's own layer, which its reason may name).
@@ -347,7 +341,7 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     }
     g = end;
   }
-  finish(model.tech(), done, out);
+  chunks.flush();
 }
 
 }  // namespace analects

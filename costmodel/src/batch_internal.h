@@ -2,6 +2,7 @@
 // batch_eyeriss.cpp).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -80,6 +81,32 @@ class ShapeIds {
 // Points whose closed-form arithmetic is evaluated together: the per-style finish() runs over
 // chunks of this many planned points, so its temporaries stay in cache.
 constexpr size_t kFinishChunk = 512;
+
+// The planned points of a batch, handed to the style's finish() (the closed-form arithmetic,
+// written into `out`) a chunk at a time: makeRoom() before adding a point, flush() at the end.
+template <typename Planned>
+class FinishChunks {
+ public:
+  using Finish = void (*)(const TechTable&, const std::vector<Planned>&, CostBatch&);
+  FinishChunks(Finish finish, const TechTable& tech, CostBatch& out, size_t points)
+      : finish_(finish), tech_(tech), out_(out) {
+    points_.reserve(std::min(points, kFinishChunk));
+  }
+  std::vector<Planned>& points() { return points_; }
+  void makeRoom() {
+    if (points_.size() >= kFinishChunk) flush();
+  }
+  void flush() {
+    finish_(tech_, points_, out_);
+    points_.clear();
+  }
+
+ private:
+  Finish finish_;
+  const TechTable& tech_;
+  CostBatch& out_;
+  std::vector<Planned> points_;
+};
 
 // tech.sramPjPerByte(bytes), computed once per distinct size. Designs in a batch share few
 // sizes: the first kFew are kept in a short list (a scan beats a tree there), the rest in a

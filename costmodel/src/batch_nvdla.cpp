@@ -144,8 +144,8 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
   }
   sortGroups(order, classes.representative.size());
 
-  std::vector<Planned> done;
-  done.reserve(std::min(order.size(), kFinishChunk));
+  FinishChunks<Planned> chunks(finish, model.tech(), out, order.size());
+  std::vector<Planned>& done = chunks.points();
   NvdlaPlanner planner;
   NvdlaTileCandidates tiles;  // of the group's layer class
   NvdlaSchedule s;
@@ -175,10 +175,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
         }
         continue;
       }
-      if (done.size() >= kFinishChunk) {
-        finish(model.tech(), done, out);
-        done.clear();
-      }
+      chunks.makeRoom();
       const ArrayConfig& c = points[i].config;
       if (planner.plan(c.bufferBytes, s, t, &why))
         done.push_back(planned(i, macs, c, s, t));
@@ -187,7 +184,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
     }
     g = end;
   }
-  finish(model.tech(), done, out);
+  chunks.flush();
 }
 
 void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
@@ -234,8 +231,8 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   }
   sortGroups(order, classes.representative.size());
 
-  std::vector<Planned> done;
-  done.reserve(std::min(order.size(), kFinishChunk));
+  FinishChunks<Planned> chunks(finish, model.tech(), out, order.size());
+  std::vector<Planned>& done = chunks.points();
   struct Best {
     int64_t cycles = -1, atomC = 0;
     size_t candidate = 0;
@@ -326,10 +323,7 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k].point;
       while (buffers[b] != order[k].buffer) ++b;
-      if (done.size() >= kFinishChunk) {
-        finish(model.tech(), done, out);
-        done.clear();
-      }
+      chunks.makeRoom();
       if (best[b].cycles < 0) {
         // No shape fits: configFor() returns the default shape (atomK = PEs, atomC = 1) and
         // evaluate() reports its mapper's reason, for which its planner is asked.
@@ -354,7 +348,7 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     }
     g = end;
   }
-  finish(model.tech(), done, out);
+  chunks.flush();
 }
 
 CostBatch priceNvdlaSchedules(const CostModel& model, const std::vector<Layer>& layers,
@@ -364,13 +358,10 @@ CostBatch priceNvdlaSchedules(const CostModel& model, const std::vector<Layer>& 
   CostBatch out;
   out.resize(points.size());
   std::vector<int64_t> macs(layers.size(), -1);
-  std::vector<Planned> done;
-  done.reserve(std::min(points.size(), kFinishChunk));
+  FinishChunks<Planned> chunks(finish, model.tech(), out, points.size());
+  std::vector<Planned>& done = chunks.points();
   for (size_t i = 0; i < points.size(); ++i) {
-    if (done.size() >= kFinishChunk) {
-      finish(model.tech(), done, out);
-      done.clear();
-    }
+    chunks.makeRoom();
     const ScheduledPoint& p = points[i];
     if (p.layer >= layers.size())
       throw std::out_of_range(fmt::format("schedule {}: layer index {} (the batch has {} layers)",
@@ -379,7 +370,7 @@ CostBatch priceNvdlaSchedules(const CostModel& model, const std::vector<Layer>& 
     done.push_back(planned(uint32_t(i), macs[p.layer], p.config, p.schedule,
                            nvdlaTiming(p.schedule)));
   }
-  finish(model.tech(), done, out);
+  chunks.flush();
   return out;
 }
 

@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -29,31 +28,6 @@ struct SearchCliOptions {
   std::vector<std::string> params;
   bool json = false;
 };
-
-// "0.5" (a number in (0, 1]) is ConfuciuX's ratio r; edge | cloud a platform; "abs:V" or a
-// number above 1 an absolute budget in the constraint's unit.
-search::Budget parseCliBudget(const std::string& text) {
-  if (text.rfind("abs:", 0) == 0) {
-    const std::string value = text.substr(4);
-    char* end = nullptr;
-    const double v = std::strtod(value.c_str(), &end);
-    if (value.empty() || !end || *end != '\0')
-      throw search::SearchError(fmt::format("--budget {}: '{}' is not a number", text, value));
-    return search::Budget::absolute(v);
-  }
-  try {
-    size_t used = 0;
-    double v = std::stod(text, &used);
-    if (used == text.size()) {
-      if (!(v > 0)) throw search::SearchError(fmt::format("--budget {} must be positive", text));
-      return v <= 1 ? search::Budget::ratio(v) : search::Budget::absolute(v);
-    }
-  } catch (const std::invalid_argument&) {
-  } catch (const std::out_of_range&) {
-    throw search::SearchError(fmt::format("--budget {} is out of range", text));
-  }
-  return search::Budget::parse(text);
-}
 
 }  // namespace
 
@@ -90,7 +64,7 @@ Action addSearchCommand(CLI::App& app) {
     spec.deployment = search::parseDeployment(o->deploy);
     spec.objective = search::parseObjective(o->objective);
     spec.constraint = search::Constraint::parse(o->constraint);
-    spec.budget = parseCliBudget(o->budget);
+    spec.budget = search::Budget::fromUser(o->budget);
     search::ActionLevels levels = search::defaultActionLevels(spec);
     auto model = makeCostModel(o->style);
     HardwareParams hw{o->dramBw, o->dramLatency};

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -45,25 +44,6 @@ void writeFileAtomic(const std::string& path, const std::string& text) {
 }
 
 namespace {
-
-// "0.5" is a ratio, "abs:V" or a number above 1 absolute, else a platform/keyword.
-search::Budget budgetFrom(const std::string& text) {
-  if (text.rfind("abs:", 0) == 0) {
-    const std::string value = text.substr(4);
-    char* end = nullptr;
-    const double v = std::strtod(value.c_str(), &end);
-    if (value.empty() || !end || *end != '\0')
-      throw search::SearchError(fmt::format("budget {}: '{}' is not a number", text, value));
-    return search::Budget::absolute(v);
-  }
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end && *end == '\0' && !text.empty()) {
-    if (!(v > 0)) throw search::SearchError(fmt::format("budget {} must be positive", text));
-    return v <= 1 ? search::Budget::ratio(v) : search::Budget::absolute(v);
-  }
-  return search::Budget::parse(text);
-}
 
 class Progress {
  public:
@@ -253,7 +233,7 @@ FlowSummary runFlow(const Recipe& recipe, const FlowOptions& options) {
   spec.deployment = search::parseDeployment(recipe.deployment);
   spec.objective = search::parseObjective(recipe.objective);
   spec.constraint = search::Constraint::parse(recipe.constraint);
-  spec.budget = budgetFrom(recipe.budget);
+  spec.budget = search::Budget::fromUser(recipe.budget);
   for (const auto& a : recipe.algorithms) {
     bool known = false;
     for (const auto& info : search::searchAlgorithms()) known = known || info.name == a;

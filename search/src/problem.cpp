@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 namespace analects::search {
@@ -190,6 +191,27 @@ Budget Budget::parse(const std::string& text) {
     throw SearchError(fmt::format(
         "budget '{}' is not a non-negative number, ratio:<r>, or a platform (edge, cloud)", text));
   return isRatio ? ratio(v) : absolute(v);
+}
+
+Budget Budget::fromUser(const std::string& text) {
+  auto number = [](const std::string& t, double& v) {
+    char* end = nullptr;
+    v = std::strtod(t.c_str(), &end);
+    return !t.empty() && *end == '\0';
+  };
+  double v = 0;
+  if (text.rfind("abs:", 0) == 0) {
+    const std::string value = text.substr(4);
+    if (!number(value, v) || !std::isfinite(v) || v < 0)
+      throw SearchError(fmt::format("budget '{}': '{}' is not a number (at least 0)", text, value));
+    return absolute(v);
+  }
+  if (number(text, v)) {
+    if (!std::isfinite(v) || !(v > 0))
+      throw SearchError(fmt::format("budget '{}' must be a positive, finite number", text));
+    return v <= 1 ? ratio(v) : absolute(v);
+  }
+  return parse(text);
 }
 
 std::string Budget::describe() const {

@@ -77,6 +77,21 @@ ArrayConfig randomConfig(std::mt19937_64& rng, Style style) {
   return c;
 }
 
+// A random layer and a random design of `style`, both valid; false when either is not (the
+// caller draws again). Draws as randomLayer() then randomConfig() do.
+bool randomValidPair(std::mt19937_64& rng, Style style, Layer& l, ArrayConfig& c) {
+  l = randomLayer(rng);
+  c = randomConfig(rng, style);
+  c.style = style;
+  try {
+    l.validate();
+    c.validate();
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
 uint64_t bits(double v) {
   uint64_t b;
   std::memcpy(&b, &v, sizeof b);
@@ -429,15 +444,9 @@ TEST(NvdlaLowerBound, NeverAboveTheCycles) {
   std::mt19937_64 rng(707);
   int checked = 0;
   for (int i = 0; i < 3000; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Nvdla);
-    c.style = Style::Nvdla;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
     NvdlaPlanner planner(l, c);
     NvdlaSchedule s;
     NvdlaTiming t;
@@ -456,15 +465,9 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
   std::mt19937_64 rng(709);
   int checked = 0, tight = 0, computeBound = 0;
   for (int i = 0; i < 3000; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Nvdla);
-    c.style = Style::Nvdla;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
     NvdlaPlanner planner(l, c);
     NvdlaSchedule s = planner.base();
     const int kind = int(pick(rng, 0, 5));
@@ -519,15 +522,9 @@ TEST(EyerissLowerBound, NeverAboveTheCycles) {
   std::mt19937_64 rng(708);
   int checked = 0, tight = 0;
   for (int i = 0; i < 3000; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Eyeriss);
-    c.style = Style::Eyeriss;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Eyeriss, l, c)) continue;
     EyerissPlanner planner(l, c);
     EyerissSchedule s;
     EyerissTiming t;
@@ -573,15 +570,9 @@ TEST(NvdlaPlanner, SinglePlanChoosesAsWithTheLists) {
   std::mt19937_64 rng(719);
   int checked = 0;
   for (int i = 0; i < 1500; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Nvdla);
-    c.style = Style::Nvdla;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
     NvdlaTileCandidates tiles;
     tiles.build(l, c);
     NvdlaPlanner listed(l, c, &tiles);
@@ -619,15 +610,9 @@ TEST(NvdlaPlanner, MemoReuseMatchesFreshPlansOnDenseSweeps) {
   std::mt19937_64 rng(733);
   int exact = 0, reusedRuns = 0;
   for (int i = 0; i < 400; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Nvdla);
-    c.style = Style::Nvdla;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
     NvdlaTileCandidates tiles;
     tiles.build(l, c);
     NvdlaPlanner memo(l, c, &tiles);
@@ -668,15 +653,9 @@ TEST(Saturation, NvdlaScheduleNoLongerDependsOnTheBuffer) {
   std::mt19937_64 rng(709);
   int checked = 0;
   for (int i = 0; i < 1500; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Nvdla);
-    c.style = Style::Nvdla;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
     const int64_t sat = NvdlaPlanner(l, c).saturationBytes();
     if (sat > (int64_t(1) << 32)) continue;
     NvdlaSchedule ref;
@@ -703,15 +682,9 @@ TEST(Saturation, EyerissScheduleNoLongerDependsOnTheBuffer) {
   std::mt19937_64 rng(710);
   int checked = 0;
   for (int i = 0; i < 1500; ++i) {
-    const Layer l = randomLayer(rng);
-    ArrayConfig c = randomConfig(rng, Style::Eyeriss);
-    c.style = Style::Eyeriss;
-    try {
-      l.validate();
-      c.validate();
-    } catch (const std::exception&) {
-      continue;
-    }
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Eyeriss, l, c)) continue;
     const int64_t sat = EyerissPlanner(l, c).saturationBytes();
     if (sat > (int64_t(1) << 32)) continue;
     EyerissSchedule ref;

@@ -159,6 +159,15 @@ TEST(Problem, ParsingErrorsAreActionable) {
   EXPECT_EQ(Budget::parse("ratio:0.1").kind, Budget::Kind::Ratio);
   EXPECT_DOUBLE_EQ(Budget::parse("r0.05").value, 0.05);
   EXPECT_DOUBLE_EQ(Budget::parse("1.5e6").value, 1.5e6);
+  // What users write: a bare number up to 1 is a ratio, above 1 or abs:V absolute.
+  EXPECT_EQ(Budget::fromUser("0.5").kind, Budget::Kind::Ratio);
+  EXPECT_EQ(Budget::fromUser("1").kind, Budget::Kind::Ratio);
+  EXPECT_EQ(Budget::fromUser("2e6").kind, Budget::Kind::Absolute);
+  EXPECT_DOUBLE_EQ(Budget::fromUser("abs:0.5").value, 0.5);
+  EXPECT_EQ(Budget::fromUser("abs:0.5").kind, Budget::Kind::Absolute);
+  EXPECT_EQ(Budget::fromUser("edge").kind, Budget::Kind::Platform);
+  for (const char* bad : {"abs:xyz", "abs:", "abs:-1", "0", "-2", "1e999", "nan"})
+    EXPECT_THROW(Budget::fromUser(bad), SearchError) << bad;
   try {
     parseObjective("speed");
   } catch (const SearchError& e) {

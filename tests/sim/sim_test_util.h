@@ -6,8 +6,11 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "analects/costmodel/layer.h"
+#include "analects/costmodel/workload.h"
 #include "analects/rtlgen/rtlgen.h"
 #include "analects/sim/sim.h"
 
@@ -48,6 +51,13 @@ inline Layer conv(const std::string& name, int64_t n, int64_t k, int64_t c, int6
   l.strideH = ah.stride, l.padH = ah.pad, l.padHEnd = ah.padEnd, l.dilationH = ah.dilation;
   l.strideW = aw.stride, l.padW = aw.pad, l.padWEnd = aw.padEnd, l.dilationW = aw.dilation;
   return l;
+}
+
+inline Workload workload(const std::string& name, std::vector<Layer> layers) {
+  Workload w;
+  w.name = name;
+  w.layers = std::move(layers);
+  return w;
 }
 
 // Every layer ran, bit-exact, in exactly the model's cycles, without descriptor stalls.

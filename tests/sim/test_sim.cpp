@@ -93,16 +93,13 @@ TEST(Sim, TiledLayersOnOddArrayAreExact) {
 // lie wholly in the top padding), and dilated windows whose stride is R * dilation or more (the
 // DMA fetches only the tap rows), on the 4x4 design above.
 TEST(Sim, PaddingAndDilationEdgeCasesAreExact) {
-  Workload w;
-  w.name = "edges";
-  w.layers = {
-      conv("pad2_k1", 1, 4, 4, 4, 4, 1, 1, {1, 2, 0, 1}, {}),
-      conv("pad3_k1_s2", 1, 4, 4, 4, 4, 1, 1, {2, 3, 0, 1}, {}),
-      conv("pad2_k1_s2", 1, 4, 4, 4, 4, 1, 1, {2, 2, 0, 1}, {}),
-      conv("dil2_s4", 1, 4, 4, 12, 4, 2, 1, {4, 0, 0, 2}, {}),
-      conv("dil2_s6_pad", 1, 4, 4, 13, 5, 3, 2, {6, 1, 2, 2}, {}),
-      conv("dil3_s6_groups", 2, 6, 6, 16, 6, 2, 2, {6, 2, 3, 3}, {2, 1, 1, 1}, 2),
-  };
+  const Workload w = workload(
+      "edges", {conv("pad2_k1", 1, 4, 4, 4, 4, 1, 1, {1, 2, 0, 1}, {}),
+                conv("pad3_k1_s2", 1, 4, 4, 4, 4, 1, 1, {2, 3, 0, 1}, {}),
+                conv("pad2_k1_s2", 1, 4, 4, 4, 4, 1, 1, {2, 2, 0, 1}, {}),
+                conv("dil2_s4", 1, 4, 4, 12, 4, 2, 1, {4, 0, 0, 2}, {}),
+                conv("dil2_s6_pad", 1, 4, 4, 13, 5, 3, 2, {6, 1, 2, 2}, {}),
+                conv("dil3_s6_groups", 2, 6, 6, 16, 6, 2, 2, {6, 2, 3, 3}, {2, 1, 1, 1}, 2)});
   expectExact(sim::simulate(design(config(4, 4, 4096, 64, 5)), w, options()));
 }
 

@@ -64,14 +64,11 @@ TEST(EyerissSim, EveryKindOn3x4IsExact) {
 // Row tiles that lie wholly in the padding after earlier tiles (they read no ifmap), with
 // asymmetric padding, strides 2 and 4 and dilation 2 across the row, on the 3 x 4 design above.
 TEST(EyerissSim, TilesInsideThePaddingAreExact) {
-  Workload w;
-  w.name = "padding";
-  w.layers = {
-      conv("pad3_both", 1, 4, 4, 5, 5, 1, 1, {2, 3, 3, 1}, {}),
-      conv("pad_bottom", 1, 4, 4, 5, 5, 1, 1, {1, 0, 3, 1}, {}),
-      conv("pad_wide", 1, 30, 26, 5, 12, 1, 1, {2, 3, 3, 1}, {4, 2, 3, 2}),
-      conv("pad4_tall", 1, 8, 8, 12, 4, 1, 1, {1, 4, 4, 1}, {}),
-  };
+  const Workload w =
+      workload("padding", {conv("pad3_both", 1, 4, 4, 5, 5, 1, 1, {2, 3, 3, 1}, {}),
+                           conv("pad_bottom", 1, 4, 4, 5, 5, 1, 1, {1, 0, 3, 1}, {}),
+                           conv("pad_wide", 1, 30, 26, 5, 12, 1, 1, {2, 3, 3, 1}, {4, 2, 3, 2}),
+                           conv("pad4_tall", 1, 8, 8, 12, 4, 1, 1, {1, 4, 4, 1}, {})});
   expectExact(sim::simulate(design(eyeriss(3, 4, 8192)), w, options()));
 }
 

@@ -77,6 +77,9 @@ struct Budget {
   static Budget fpgaDefault();
   // "edge" | "cloud" | "ratio:0.5" | "r0.5" | "default" | a number (absolute)
   static Budget parse(const std::string& text);
+  // What users write (--budget, a recipe's budget): a number in (0, 1] is ConfuciuX's ratio r,
+  // a number above 1 or "abs:V" an absolute budget in the constraint's unit, else parse().
+  static Budget fromUser(const std::string& text);
   std::string describe() const;
 };
 

@@ -27,6 +27,31 @@ void CostBatch::resize(size_t n) {
     a->setZero(Eigen::Index(n));
 }
 
+void allocateUninitialized(CostBatch& out, size_t n) {
+  out.feasible.assign(n, 0);
+  out.reason.assign(n, {});
+  for (CostBatch::Ints* a : {&out.cycles, &out.computeCycles, &out.dmaStallCycles,
+                             &out.fillDrainCycles, &out.macs, &out.dramReadBytes,
+                             &out.dramWriteBytes, &out.bufferNeedBytes})
+    a->resize(Eigen::Index(n));
+  for (Eigen::ArrayXd* a : {&out.utilization, &out.macPj, &out.spadPj, &out.bufferPj, &out.dramPj,
+                            &out.leakagePj, &out.areaUm2, &out.powerMw})
+    a->resize(Eigen::Index(n));
+}
+
+void copyPoint(CostBatch& out, size_t from, size_t to) {
+  const Eigen::Index f = Eigen::Index(from), t = Eigen::Index(to);
+  out.feasible[to] = out.feasible[from];
+  out.reason[to] = out.reason[from];
+  for (CostBatch::Ints* a : {&out.cycles, &out.computeCycles, &out.dmaStallCycles,
+                             &out.fillDrainCycles, &out.macs, &out.dramReadBytes,
+                             &out.dramWriteBytes, &out.bufferNeedBytes})
+    (*a)[t] = (*a)[f];
+  for (Eigen::ArrayXd* a : {&out.utilization, &out.macPj, &out.spadPj, &out.bufferPj, &out.dramPj,
+                            &out.leakagePj, &out.areaUm2, &out.powerMw})
+    (*a)[t] = (*a)[f];
+}
+
 void CostBatch::set(size_t i, const Cost& c) {
   const Eigen::Index k = Eigen::Index(i);
   feasible[i] = c.feasible ? 1 : 0;
@@ -165,6 +190,12 @@ void runWorkers(const LayerClasses& classes, const std::vector<Point>& points, u
                 Work&& work) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = unsigned(std::min<size_t>(threads, std::max<size_t>(1, classes.representative.size())));
+  if (threads == 1) {  // one worker takes every point
+    PointList all(points.size());
+    std::iota(all.begin(), all.end(), 0u);
+    work(all);
+    return;
+  }
   std::vector<PointList> share(threads);
   for (size_t i = 0; i < points.size(); ++i) {
     const size_t l = points[i].layer;
@@ -194,7 +225,7 @@ CostBatch evaluateBatch(const CostModel& model, const std::vector<Layer>& layers
                         const std::vector<EvalPoint>& points, unsigned threads) {
   checkLayerIndices(layers, points);
   CostBatch out;
-  out.resize(points.size());
+  allocateUninitialized(out, points.size());  // every point is written below
   const LayerClasses classes(layers);
   runWorkers(classes, points, threads, [&](const PointList& mine) {
     if (isNvdlaModel(model)) {
@@ -214,7 +245,7 @@ CostBatch costBatch(const CostModel& model, const std::vector<Layer>& layers,
                     unsigned threads) {
   checkLayerIndices(layers, points);
   CostBatch out;
-  out.resize(points.size());
+  allocateUninitialized(out, points.size());  // every point is written below
   out.configs.resize(points.size());
   const LayerClasses classes(layers);
   runWorkers(classes, points, threads, [&](const PointList& mine) {

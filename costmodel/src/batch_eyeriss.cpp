@@ -157,26 +157,22 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
     const Layer& layer = layers[classes.representative[order[g].cls]];
     planner.reset(layer, points[order[g].point].config);
     if (order[g].buffer != order[end - 1].buffer) planner.enableMemo();
+    bool previousPlanned = false;  // the point before this one was planned (not rejected)
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k].point;
       const ArrayConfig& c = points[i].config;
-      if (k > g && order[k].buffer == order[k - 1].buffer) {
-        // The same design and layer shape again: the same result, but for a failure's reason,
-        // which may name the layer.
-        if (!done.empty() && done.back().point == order[k - 1].point) {
-          done.push_back(done.back());
-          done.back().point = i;
-          continue;
-        }
-        if (points[i].layer == points[order[k - 1].point].layer) {
-          out.set(i, out.at(order[k - 1].point));
-          continue;
-        }
+      // The same design and layer shape again: the same result, but for a failure's reason,
+      // which may name the layer.
+      if (k > g && order[k].buffer == order[k - 1].buffer &&
+          (previousPlanned || points[i].layer == points[order[k - 1].point].layer)) {
+        chunks.copy(order[k - 1].point, i);
+        continue;
       }
       chunks.makeRoom();
       EyerissSchedule s;
       EyerissTiming t;
-      if (planner.plan(c.bufferBytes, s, &t, nullptr))
+      previousPlanned = planner.plan(c.bufferBytes, s, &t, nullptr);
+      if (previousPlanned)
         done.push_back(planned(i, layer, c, s, t));
       else
         out.set(i, model.evaluate(layers[points[i].layer], c));  // its reason, its name
@@ -320,6 +316,13 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k].point;
       while (buffers[b] != order[k].buffer) ++b;
+      // The same cell again: the same result, but for a failure's reason (it may name the layer).
+      if (k > g && order[k].buffer == order[k - 1].buffer &&
+          (best[b].cycles >= 0 || points[i].layer == points[order[k - 1].point].layer)) {
+        out.configs[i] = out.configs[order[k - 1].point];
+        chunks.copy(order[k - 1].point, i);
+        continue;
+      }
       chunks.makeRoom();
       if (best[b].cycles < 0) {
         // No shape plans: configFor() returns the first shape and evaluate() says why (with

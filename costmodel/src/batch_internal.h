@@ -82,8 +82,16 @@ class ShapeIds {
 // chunks of this many planned points, so its temporaries stay in cache.
 constexpr size_t kFinishChunk = 512;
 
+// Copies every field of point `from` to point `to` (a point equal to one already evaluated).
+void copyPoint(CostBatch& out, size_t from, size_t to);
+
+// Gives `out` n entries without initializing them: for a batch that writes every entry.
+void allocateUninitialized(CostBatch& out, size_t n);
+
 // The planned points of a batch, handed to the style's finish() (the closed-form arithmetic,
 // written into `out`) a chunk at a time: makeRoom() before adding a point, flush() at the end.
+// A point equal to an earlier one (the same layer class on the same design) is not finished
+// again: copy() records it, and flush() copies the earlier point's results once all are known.
 template <typename Planned>
 class FinishChunks {
  public:
@@ -94,11 +102,15 @@ class FinishChunks {
   }
   std::vector<Planned>& points() { return points_; }
   void makeRoom() {
-    if (points_.size() >= kFinishChunk) flush();
+    if (points_.size() >= kFinishChunk) finish_(tech_, points_, out_), points_.clear();
   }
+  // Point `to` gets point `from`'s results (from was added or set earlier; copies chain in order).
+  void copy(uint32_t from, uint32_t to) { copies_.push_back({from, to}); }
   void flush() {
     finish_(tech_, points_, out_);
     points_.clear();
+    for (const auto& [from, to] : copies_) copyPoint(out_, from, to);
+    copies_.clear();
   }
 
  private:
@@ -106,6 +118,7 @@ class FinishChunks {
   const TechTable& tech_;
   CostBatch& out_;
   std::vector<Planned> points_;
+  std::vector<std::pair<uint32_t, uint32_t>> copies_;
 };
 
 // tech.sramPjPerByte(bytes), computed once per distinct size. Designs in a batch share few
@@ -115,15 +128,17 @@ class SramEnergyCache {
  public:
   explicit SramEnergyCache(const TechTable& tech) : tech_(tech) {}
   double operator()(int64_t bytes) {
+    if (bytes == lastBytes_) return lastPj_;  // points come in runs of one design
+    lastBytes_ = bytes;
     for (const auto& [size, pj] : few_)
-      if (size == bytes) return pj;
+      if (size == bytes) return lastPj_ = pj;
     if (few_.size() < kFew) {
       few_.push_back({bytes, tech_.sramPjPerByte(double(bytes))});
-      return few_.back().second;
+      return lastPj_ = few_.back().second;
     }
     auto it = many_.find(bytes);
     if (it == many_.end()) it = many_.emplace(bytes, tech_.sramPjPerByte(double(bytes))).first;
-    return it->second;
+    return lastPj_ = it->second;
   }
 
  private:
@@ -131,6 +146,8 @@ class SramEnergyCache {
   const TechTable& tech_;
   std::vector<std::pair<int64_t, double>> few_;
   std::map<int64_t, double> many_;
+  int64_t lastBytes_ = -1;  // sizes are positive
+  double lastPj_ = 0;
 };
 
 }  // namespace analects

@@ -167,12 +167,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       if (k > g && order[k].buffer == order[k - 1].buffer) {
         // The same design and layer shape again: the same result (the mapper's reasons do not
         // name the layer).
-        if (!done.empty() && done.back().point == order[k - 1].point) {
-          done.push_back(done.back());
-          done.back().point = i;
-        } else {
-          out.set(i, out.at(order[k - 1].point));
-        }
+        chunks.copy(order[k - 1].point, i);
         continue;
       }
       chunks.makeRoom();
@@ -323,6 +318,14 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k].point;
       while (buffers[b] != order[k].buffer) ++b;
+      // The same cell again: the same result, but for a failure's reason, which the scalar
+      // path may word with the layer's name.
+      if (k > g && order[k].buffer == order[k - 1].buffer &&
+          (best[b].cycles >= 0 || points[i].layer == points[order[k - 1].point].layer)) {
+        out.configs[i] = out.configs[order[k - 1].point];
+        chunks.copy(order[k - 1].point, i);
+        continue;
+      }
       chunks.makeRoom();
       if (best[b].cycles < 0) {
         // No shape fits: configFor() returns the default shape (atomK = PEs, atomC = 1) and

@@ -1,6 +1,8 @@
 // Closed-form timing of an NVDLA-style schedule. It evaluates the same lockstep recurrence as
-// replayNvdlaCycles() but over runs: identical steps, bands and whole (image, super-group)
-// blocks are accounted once and multiplied, so the cost is O(bands), not O(steps).
+// replayNvdlaCycles() but over runs: a run of steps is summed up by its boundary figures, so
+// runs concatenate and repeat in O(1); identical steps, interior bands and column tiles and
+// whole (image, super-group) blocks are evaluated once and multiplied, so the cost is
+// O(edge bands x edge column tiles), not O(steps).
 #include "nvdla_timing.h"
 
 #include <algorithm>
@@ -9,50 +11,68 @@ namespace analects {
 
 namespace {
 
-// Accumulates sum_i max(compute_i, load_{i+1}, store_{i-1}) over a step stream.
-class LockstepSum {
- public:
-  // A run of `count` identical steps.
-  void push(int64_t compute, int64_t load, int64_t store, int64_t count) {
-    if (count <= 0) return;
-    if (!started_) {
-      total_ += load;  // the first step's tiles load before anything can compute
-      started_ = true;
-    } else {
-      total_ += std::max({pendCompute_, load, pendPrevStore_});
-    }
-    // Steps 1..count-1 of the run see this run's load as "next" and its store as "previous".
-    if (count >= 2) {
-      total_ += std::max({compute, load, pendStoreOrZero()});  // first of the run
-      total_ += (count - 2) * std::max({compute, load, store});
-      pendPrevStore_ = store;
-    } else {
-      pendPrevStore_ = pendStoreOrZero();
-    }
-    pendCompute_ = compute;
-    lastStore_ = store;
-    hasPending_ = true;
-  }
-  // Repeats a unit (a lambda pushing steps) m times. From the third copy on, every copy
-  // starts from the same state (the unit's own last steps), so copies 3..m contribute equally.
-  template <typename F>
-  void repeat(int64_t m, F&& unit) {
-    for (int64_t i = 0; i < std::min<int64_t>(m, 2); ++i) unit();
-    if (m <= 2) return;
-    int64_t before = total_;
-    unit();
-    total_ += (total_ - before) * (m - 3);
-  }
-  int64_t finish(int64_t tail) {
-    if (!hasPending_) return 0;
-    return total_ + std::max(pendCompute_, pendPrevStore_) + lastStore_ + tail;
-  }
-
- private:
-  int64_t pendStoreOrZero() const { return hasPending_ ? lastStore_ : 0; }
-  bool started_ = false, hasPending_ = false;
-  int64_t total_ = 0, pendCompute_ = 0, pendPrevStore_ = 0, lastStore_ = 0;
+// The lockstep sum over a contiguous run of steps, sum_i max(compute_i, load_{i+1},
+// store_{i-1}), kept as a function of the run's two neighbours: the step before it (whose
+// store overlaps the run's first step) and the step after (whose load overlaps its last).
+// Runs concatenate and repeat in O(1), so a repeated unit is never re-evaluated.
+struct Run {
+  int64_t steps = 0;  // 0, 1, or 2 for "two or more" (all that the algebra needs)
+  int64_t firstLoad = 0, lastStore = 0;
+  // One step: head is its compute, its term max(head, prevStore, nextLoad).
+  // Two or more: the first step's term is max(head, prevStore) with head = max(c_0, l_1), the
+  // last one's max(tail, nextLoad) with tail = max(c_last, s_{last-1}); inner is the rest.
+  int64_t head = 0, tail = 0, inner = 0;
 };
+
+[[gnu::always_inline]] inline Run step(int64_t compute, int64_t load, int64_t store) {
+  return Run{1, load, store, compute, 0, 0};
+}
+
+// a, then b: a's last step sees b's first load, b's first step sees a's last store.
+[[gnu::always_inline]] inline Run then(const Run& a, const Run& b) {
+  if (a.steps == 0) return b;
+  if (b.steps == 0) return a;
+  Run r{2, a.firstLoad, b.lastStore, a.head, b.tail, a.inner + b.inner};
+  if (a.steps == 1)
+    r.head = std::max(a.head, b.firstLoad);
+  else
+    r.inner += std::max(a.tail, b.firstLoad);
+  if (b.steps == 1)
+    r.tail = std::max(b.head, a.lastStore);
+  else
+    r.inner += std::max(b.head, a.lastStore);
+  return r;
+}
+
+// u repeated m times: every junction between copies is the same.
+[[gnu::always_inline]] inline Run times(const Run& u, int64_t m) {
+  if (m <= 1) return m == 1 ? u : Run{};
+  if (u.steps == 1) {  // a run of m identical steps
+    return Run{2,
+               u.firstLoad,
+               u.lastStore,
+               std::max(u.head, u.firstLoad),
+               std::max(u.head, u.lastStore),
+               (m - 2) * std::max({u.head, u.firstLoad, u.lastStore})};
+  }
+  Run r = u;
+  r.inner = m * u.inner +
+            (m - 1) * (std::max(u.tail, u.firstLoad) + std::max(u.head, u.lastStore));
+  return r;
+}
+
+// r, then u repeated m times.
+[[gnu::always_inline]] inline void append(Run& r, const Run& u, int64_t m) {
+  r = then(r, times(u, m));
+}
+
+// load_0 + the lockstep sum + store_last + L (replayNvdlaCycles()): nothing before the first
+// step, nothing after the last.
+int64_t lockstepCycles(const Run& r, int64_t latency) {
+  if (r.steps == 0) return 0;
+  const int64_t terms = r.steps == 1 ? r.head : r.head + r.inner + r.tail;
+  return r.firstLoad + terms + r.lastStore + latency;
+}
 
 // Tiles [lo, hi) along one axis are interior: full size and clipped by neither padding, so
 // they are identical and can be accounted as one repeated unit. Tile 0 always stays
@@ -66,6 +86,17 @@ void interiorTiles(int64_t tiles, int64_t tile, int64_t outSize, int64_t inSize,
   const int64_t fit = limit < 0 ? 0 : limit / span + 1;  // tiles t < fit end inside the input
   hi = std::min(outSize % tile == 0 ? tiles : tiles - 1, fit);
   if (hi < lo) hi = lo;
+}
+
+// Input rows of an interior band and input columns of an interior column tile: clipped by
+// neither padding, they are bandInputRows() / colInputCols() without the clipping, in O(1).
+int64_t interiorBandInputRows(const NvdlaSchedule& s) {
+  const int64_t effR = s.dilationH * (s.R - 1) + 1;
+  return s.strideH < effR ? (s.bandRows - 1) * s.strideH + effR : s.bandRows * s.R;
+}
+
+int64_t interiorColInputCols(const NvdlaSchedule& s) {
+  return (s.colTile - 1) * s.strideW + s.dilationW * (s.S - 1) + 1;
 }
 
 void interiorBands(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
@@ -82,13 +113,24 @@ void interiorCols(const NvdlaSchedule& s, int64_t& lo, int64_t& hi) {
                 lo, hi);
 }
 
-// Visits tile indices 0..tiles-1 in order, the interior ones as one repeated unit.
-template <typename F>
-void forEachTile(int64_t tiles, int64_t lo, int64_t hi, LockstepSum& sum, F&& visit) {
-  for (int64_t t = 0; t < std::min(lo, tiles); ++t) visit(t);
-  sum.repeat(hi - lo, [&] { visit(lo); });
-  for (int64_t t = std::max(hi, lo); t < tiles; ++t) visit(t);
-}
+// Walks tiles from..tiles-1 in order as (tile, count): the interior tiles, identical, as one
+// visit of tile lo counting hi - lo. A loop, not a visitor, so the loop body inlines.
+class TileWalk {
+ public:
+  TileWalk(int64_t from, int64_t tiles, int64_t lo, int64_t hi)
+      : t_(from), tiles_(tiles), lo_(lo), hi_(hi) {}
+  bool next(int64_t& tile, int64_t& count) {
+    if (t_ >= tiles_) return false;
+    tile = t_;
+    count = t_ == lo_ && hi_ > lo_ ? hi_ - lo_ : 1;
+    t_ += count;
+    return true;
+  }
+  bool interior(int64_t tile) const { return tile >= lo_ && tile < hi_; }
+
+ private:
+  int64_t t_, tiles_, lo_, hi_;
+};
 
 // Sum over tiles of f(t), with the interior tiles counted once and multiplied.
 template <typename F>
@@ -100,33 +142,67 @@ int64_t sumTiles(int64_t tiles, int64_t lo, int64_t hi, F&& f) {
   return total;
 }
 
-// Per-tile figures, computed once for the few tiles the closed form visits.
-template <typename Make>
-class TileCache {
- public:
-  TileCache(int64_t tiles, Make make) : tiles_(tiles), make_(std::move(make)) {}
-  // (output size, input size) of tile t.
-  const std::pair<int64_t, int64_t>& operator()(int64_t t) {
-    std::pair<int64_t, int64_t>* slot = nullptr;
-    if (t < kSlots)
-      slot = &head_[t];
-    else if (tiles_ - 1 - t < kSlots)
-      slot = &tail_[tiles_ - 1 - t];
-    else
-      return scratch_ = make_(t);
-    if (slot->first < 0) *slot = make_(t);
-    return *slot;
+// The steps of a BandOuter block, per (band, column tile): every kernel group, each over its
+// channel tiles (expandSteps()).
+struct BandOuterTiles {
+  explicit BandOuterTiles(const NvdlaSchedule& sched)
+      : s(sched),
+        weightsPerBlock(s.atomK * s.R * s.S * s.atomC),
+        weightsLoad(s.readCycles(weightsPerBlock * s.channelBlocks)) {
+    interiorCols(s, colLo, colHi);
   }
 
- private:
-  static constexpr int64_t kSlots = 8;
-  int64_t tiles_;
-  Make make_;
-  std::pair<int64_t, int64_t> head_[kSlots] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0},
-                                               {-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}};
-  std::pair<int64_t, int64_t> tail_[kSlots] = {{-1, 0}, {-1, 0}, {-1, 0}, {-1, 0},
-                                               {-1, 0}, {-1, 0}, {-1, 0}, {-1, 0}};
-  std::pair<int64_t, int64_t> scratch_{};
+  // One (band, column tile) of rows x cols outputs from inRows x inCols inputs; `weights`: its
+  // first kernel group's first step loads the weights (else they are resident).
+  [[gnu::always_inline]] Run tile(int64_t rows, int64_t inRows, int64_t cols, int64_t inCols,
+                                  bool weights) const {
+    const int64_t inPerBlock = inRows * inCols * s.atomC;
+    const int64_t st = s.storeCycles(rows, cols);
+    if (s.channelTiles == 1) {
+      // Kernel group 0 loads the input (and the weights unless resident), the others their
+      // weights only: then(step(comp, first, st), times(step(comp, later, st), kgN - 1)),
+      // folded.
+      const int64_t comp = s.channelBlocks * s.R * s.S * rows * cols;
+      const int64_t first =
+          s.readCycles((inPerBlock + (weights ? weightsPerBlock : 0)) * s.channelBlocks);
+      if (s.kernelGroups == 1) return step(comp, first, st);
+      const int64_t later = weights ? weightsLoad : 0;
+      return Run{2,
+                 first,
+                 st,
+                 std::max(comp, later),
+                 std::max(comp, st),
+                 (s.kernelGroups - 2) * std::max({comp, later, st})};
+    }
+    // Every step reloads its channel tile of input and weights (channel tiles exist only when
+    // nothing is resident); the outputs are stored after a kernel group's last channel tile.
+    const int64_t lastCt = s.channelTiles - 1, lastBlocks = s.tileChannelBlocks(lastCt);
+    const int64_t perPixel = s.R * s.S * rows * cols, loadPerBlock = inPerBlock + weightsPerBlock;
+    const Run full = step(s.channelTile * perPixel, s.readCycles(loadPerBlock * s.channelTile), 0);
+    const Run last = step(lastBlocks * perPixel, s.readCycles(loadPerBlock * lastBlocks), st);
+    return times(then(times(full, lastCt), last), s.kernelGroups);
+  }
+
+  // Column tiles from..colTiles-1 of a band; weights load with every tile unless resident.
+  [[gnu::always_inline]] Run band(int64_t rows, int64_t inRows, int64_t fromCol) const {
+    if (s.colTiles == 1)  // whole rows
+      return fromCol == 0 ? tile(rows, inRows, s.Q, s.W, !s.weightsResident) : Run{};
+    Run r;
+    TileWalk cols(fromCol, s.colTiles, colLo, colHi);
+    for (int64_t c, n; cols.next(c, n);) {
+      const bool interior = cols.interior(c);
+      append(r,
+             tile(rows, inRows, interior ? s.colTile : s.colOutputCols(c),
+                  interior ? interiorColInputCols(s) : s.colInputCols(c), !s.weightsResident),
+             n);
+    }
+    return r;
+  }
+
+  const NvdlaSchedule& s;
+  const int64_t weightsPerBlock;  // one kernel group's weights of one channel block
+  const int64_t weightsLoad;      // one kernel group's weights over all channel blocks
+  int64_t colLo = 1, colHi = 1;
 };
 
 }  // namespace
@@ -173,70 +249,61 @@ int64_t nvdlaCycles(const NvdlaSchedule& s) {
            blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q +
            lastStoreCycles(s) + s.dramLatency;
   }
-  LockstepSum sum;
-  TileCache band(
-      s.bands, [&s](int64_t b) { return std::make_pair(s.bandOutputRows(b), s.bandInputRows(b)); });
-  TileCache col(s.colTiles,
-                [&s](int64_t c) { return std::make_pair(s.colOutputCols(c), s.colInputCols(c)); });
-  int64_t bandLo, bandHi, colLo, colHi;
+  int64_t bandLo, bandHi;
   interiorBands(s, bandLo, bandHi);
-  interiorCols(s, colLo, colHi);
-  const int64_t lastCt = s.channelTiles - 1;
-  const int64_t fullBlocks = s.channelTile, lastBlocks = s.tileChannelBlocks(lastCt);
-  const int64_t weightsPerBlock = s.atomK * s.R * s.S * s.atomC;
-
-  // One (super-group, image) block of steps, in the schedule's order.
-  auto block = [&](bool firstImage) {
-    if (s.order == NvdlaOrder::BandOuter) {
-      forEachTile(s.bands, bandLo, bandHi, sum, [&](int64_t b) {
-        const auto [rows, inRows] = band(b);
-        forEachTile(s.colTiles, colLo, colHi, sum, [&](int64_t c) {
-          const auto [cols, inCols] = col(c);
-          const int64_t inPerBlock = inRows * inCols * s.atomC;
-          const int64_t st = s.storeCycles(rows, cols);
-          const bool w = !s.weightsResident || (firstImage && b == 0 && c == 0);
-          if (s.channelTiles == 1) {
-            const int64_t comp = s.channelBlocks * s.R * s.S * rows * cols;
-            const int64_t wBytes = w ? weightsPerBlock * s.channelBlocks : 0;
-            sum.push(comp, s.readCycles(inPerBlock * s.channelBlocks + wBytes), st, 1);
-            sum.push(comp, s.readCycles(wBytes), st, s.kernelGroups - 1);
-          } else {
-            // Every step reloads its channel tile of input and weights; the outputs are stored
-            // after a kernel group's last channel tile.
-            const int64_t compFull = fullBlocks * s.R * s.S * rows * cols;
-            const int64_t loadFull = s.readCycles((inPerBlock + weightsPerBlock) * fullBlocks);
-            const int64_t compLast = lastBlocks * s.R * s.S * rows * cols;
-            const int64_t loadLast = s.readCycles((inPerBlock + weightsPerBlock) * lastBlocks);
-            sum.repeat(s.kernelGroups, [&] {
-              sum.push(compFull, loadFull, 0, lastCt);
-              sum.push(compLast, loadLast, st, 1);
-            });
-          }
-        });
-      });
-    } else {
-      auto load = [&](bool in, bool w, int64_t b) {
-        return s.readCycles((in ? band(b).second * s.W * s.paddedChannels : 0) +
-                            (w ? s.weightGroupBytes : 0));
-      };
-      auto pass = [&](bool firstKg) {
-        forEachTile(s.bands, bandLo, bandHi, sum, [&](int64_t b) {
-          const int64_t rows = band(b).first;
-          sum.push(
-              s.channelBlocks * s.R * s.S * rows * s.Q,
-              load(!s.inputResident || firstKg, b == 0 && (!s.weightsResident || firstImage), b),
-              s.storeCycles(rows, s.Q), 1);
-        });
-      };
-      pass(true);
-      sum.repeat(s.kernelGroups - 1, [&] { pass(false); });
-    }
+  // Each distinct band, column tile and kernel group is evaluated once; repeats are O(1).
+  TileWalk bands(1, s.bands, bandLo, bandHi);  // bands 1..bands-1
+  int64_t b, n;
+  auto rowsOf = [&](int64_t band) {
+    return bands.interior(band) ? s.bandRows : s.bandOutputRows(band);
   };
-  sum.repeat(s.superGroups, [&] {
-    block(true);
-    sum.repeat(s.images - 1, [&] { block(false); });
-  });
-  return sum.finish(s.dramLatency);
+  auto inRowsOf = [&](int64_t band) {
+    return bands.interior(band) ? interiorBandInputRows(s) : s.bandInputRows(band);
+  };
+  const int64_t rows0 = s.bandOutputRows(0), inRows0 = s.bandInputRows(0);
+  Run blockFirst, blockNext;  // one (super-group, image) block: its first image, the others
+  if (s.order == NvdlaOrder::BandOuter) {
+    // Resident weights load with an image's first tile (band 0, column tile 0) in the
+    // super-group's first image only; everything after that tile is the same in every image.
+    const BandOuterTiles tiles(s);
+    Run rest = tiles.band(rows0, inRows0, 1);
+    while (bands.next(b, n)) append(rest, tiles.band(rowsOf(b), inRowsOf(b), 0), n);
+    const int64_t cols0 = s.colTiles == 1 ? s.Q : s.colOutputCols(0);
+    const int64_t inCols0 = s.colTiles == 1 ? s.W : s.colInputCols(0);
+    blockFirst = then(tiles.tile(rows0, inRows0, cols0, inCols0, true), rest);
+    if (s.weightsResident && s.images > 1)
+      blockNext = then(tiles.tile(rows0, inRows0, cols0, inCols0, false), rest);
+    else
+      blockNext = blockFirst;
+  } else {
+    // KgOuter: one pass over the bands per kernel group. Resident input loads only in the
+    // first pass; the weights load with band 0 (resident ones in the first image only).
+    Run restIn, restResident;  // bands 1.. of a pass loading its input, of one reusing it
+    while (bands.next(b, n)) {
+      const int64_t rows = rowsOf(b);
+      const int64_t comp = s.channelBlocks * s.R * s.S * rows * s.Q;
+      const int64_t st = s.storeCycles(rows, s.Q);
+      append(restIn, step(comp, s.readCycles(inRowsOf(b) * s.W * s.paddedChannels), st), n);
+      if (s.inputResident) append(restResident, step(comp, 0, st), n);
+    }
+    const Run& restLater = s.inputResident ? restResident : restIn;
+    const int64_t comp0 = s.channelBlocks * s.R * s.S * rows0 * s.Q;
+    const int64_t store0 = s.storeCycles(rows0, s.Q), inBytes0 = inRows0 * s.W * s.paddedChannels;
+    auto pass = [&](bool in, bool w, const Run& restOfPass) {
+      const int64_t load = s.readCycles((in ? inBytes0 : 0) + (w ? s.weightGroupBytes : 0));
+      return then(step(comp0, load, store0), restOfPass);
+    };
+    auto block = [&](bool firstImage) {
+      const bool w = !s.weightsResident || firstImage;
+      return then(pass(true, w, restIn),
+                  times(pass(!s.inputResident, w, restLater), s.kernelGroups - 1));
+    };
+    blockFirst = block(true);
+    blockNext = s.weightsResident && s.images > 1 ? block(false) : blockFirst;
+  }
+  if (s.superGroups == 1 && s.images == 1) return lockstepCycles(blockFirst, s.dramLatency);
+  const Run superGroup = then(blockFirst, times(blockNext, s.images - 1));
+  return lockstepCycles(times(superGroup, s.superGroups), s.dramLatency);
 }
 
 NvdlaTiming nvdlaTiming(const NvdlaSchedule& s) {

@@ -8,7 +8,7 @@ namespace analects {
 
 Workload parseConfuciuxCsv(const std::string& text, const std::string& source) {
   using detail::parseIntCell;
-  auto rows = detail::splitCsv(text);
+  auto rows = detail::splitCsv(detail::withoutBom(text));
   if (rows.empty()) throw WorkloadError(fmt::format("{}: the file is empty", source));
   const auto& header = rows.front();
   if (header.cells.size() != 7)

@@ -19,6 +19,10 @@ std::string trim(const std::string& s) {
 }
 }  // namespace
 
+std::string withoutBom(const std::string& text) {
+  return text.rfind("\xEF\xBB\xBF", 0) == 0 ? text.substr(3) : text;
+}
+
 std::vector<CsvRow> splitCsv(const std::string& text) {
   std::vector<CsvRow> rows;
   std::istringstream in(text);

@@ -12,6 +12,8 @@ struct CsvRow {
 };
 
 std::vector<CsvRow> splitCsv(const std::string& text);
+// The text without a leading UTF-8 byte-order mark (spreadsheet programs write one).
+std::string withoutBom(const std::string& text);
 // Parses a whole-number cell; throws WorkloadError "<source>: line L: column 'c': ...".
 long long parseIntCell(const std::string& cell, const std::string& source, int line,
                        const std::string& column);

@@ -45,7 +45,7 @@ void viewLayer(const Layer& l, EyerissSchedule& s) {
     s.images = l.N, s.groups = l.groups;
     s.groupChannels = l.channelsPerGroup(), s.groupKernels = l.kernelsPerGroup();
     s.H = l.H, s.W = l.W, s.R = l.R, s.S = l.S, s.P = l.P(), s.Q = l.Q();
-    s.strideH = l.strideH, s.strideW = l.strideW, s.padTop = l.padH;
+    s.strideH = l.strideH, s.strideW = l.strideW, s.padTop = l.padH, s.padLeft = l.padW;
     s.dilationH = l.dilationH, s.dilationW = l.dilationW;
   } else {
     s.images = 1, s.groups = 1, s.groupChannels = l.C, s.groupKernels = l.K;
@@ -149,6 +149,7 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   tilings_.clear();
   failure_ = 0;
   reason_.clear();
+  dramFits_ = true;
   EyerissSchedule& s = base_;
   s = EyerissSchedule{};
   s.rows = config.rows, s.cols = config.cols;
@@ -190,6 +191,9 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
                                s.ifmapBusBytes));
   const int64_t layerStrip = s.stripRows;
   choosePe(s);
+  // [RTL limits] what the generated RTL cannot run with any tiling of this view.
+  if (std::string why = eyerissRtlLayerLimits(s); !why.empty()) return fail(2, std::move(why));
+  dramFits_ = eyerissDramBytesBound(s) <= kRtlDramBytes;
 
   const int64_t N = s.images, G = s.groups;
   const int64_t Cg = s.groupChannels, Kg = s.groupKernels, C = G * Cg;
@@ -415,6 +419,9 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   if (best.traffic > (__int128(1) << 60))
     return fail(
         fmt::format("layer '{}' moves more than 2^60 bytes at this buffer size", layer.name));
+  // [RTL limits] the tile fields and the DRAM footprint of this schedule.
+  if (std::string why = eyerissRtlTilingLimits(s, !dramFits_); !why.empty())
+    return fail(std::move(why));
 
   if (timing && cyclesCutoff != kAboveCutoff && eyerissCyclesLowerBound(s) > cyclesCutoff) {
     *timing = EyerissTiming{};

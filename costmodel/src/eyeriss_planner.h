@@ -16,6 +16,15 @@
 
 namespace analects {
 
+// The parts of eyerissRtlLimits() the mapper checks apart: what depends only on the layer view,
+// the design and the PE folding (once per planner reset), and what depends on the tiling and
+// the PE mapping (per plan; the DRAM footprint only when checkDram).
+std::string eyerissRtlLayerLimits(const EyerissSchedule& s);
+std::string eyerissRtlTilingLimits(const EyerissSchedule& s, bool checkDram);
+// An upper bound on eyerissDramBytes() of any tiling of a planner's layer view (s: the view
+// with its widest PE mapping, channelsPerPe the largest any tiling uses).
+__int128 eyerissDramBytesBound(const EyerissSchedule& s);
+
 // A lower bound on eyerissTiming(s).cycles, O(1): the exact first load, work of every step and
 // last store, as if no DMA ever stalled a step.
 int64_t eyerissCyclesLowerBound(const EyerissSchedule& s);
@@ -65,7 +74,8 @@ class EyerissPlanner {
 
   const Layer* layer_ = nullptr;
   EyerissSchedule base_;  // everything but the tiles and the PE mapping
-  int failure_ = 0;       // 0 none, 1 no PEs, 2 a layer/scratchpad problem (reason_)
+  int failure_ = 0;       // 0 none, 1 no PEs, 2 a layer/scratchpad/RTL problem (reason_)
+  bool dramFits_ = true;  // every tiling's DRAM footprint fits the RTL's (no check per plan)
   std::string reason_;
   __int128 leastTraffic_ = 0, filterBytes_ = 0;  // filterBytes_: least over the channel modes
   // How a tiling splits a group's channels, with the PE mapping it implies (eyeriss_model.cpp).

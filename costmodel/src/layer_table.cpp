@@ -30,8 +30,9 @@ const Column kIntColumns[] = {
 
 }  // namespace
 
-Workload parseLayerTable(const std::string& text, const std::string& source) {
+Workload parseLayerTable(const std::string& file, const std::string& source) {
   using detail::parseIntCell;
+  const std::string text = detail::withoutBom(file);
   Workload w;
   w.source = source;
   // "# model: <name>" comment names the workload.
@@ -69,6 +70,7 @@ Workload parseLayerTable(const std::string& text, const std::string& source) {
       throw WorkloadError(fmt::format("{}: line {}: missing required column '{}'", source,
                                       header.line, required));
   if (rows.size() == 1) throw WorkloadError(fmt::format("{}: the table has no layers", source));
+  std::map<std::string, int> nameLine;  // layer name -> line that defines it
 
   for (size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
@@ -79,6 +81,9 @@ Workload parseLayerTable(const std::string& text, const std::string& source) {
     l.name = row.cells[col["name"]];
     if (l.name.empty())
       throw WorkloadError(fmt::format("{}: line {}: column 'name' is empty", source, row.line));
+    if (const auto [at, fresh] = nameLine.emplace(l.name, row.line); !fresh)
+      throw WorkloadError(fmt::format("{}: line {}: layer name '{}' is already used on line {}",
+                                      source, row.line, l.name, at->second));
     try {
       l.op = parseOp(row.cells[col["op"]]);
     } catch (const WorkloadError& e) {

@@ -121,6 +121,7 @@ class NvdlaPlanner {
   std::vector<Pick> picks_;  // plan()'s, kept for its memory
 
   NvdlaSchedule base_;
+  std::string rtlLimit_;  // nvdlaRtlLayerLimits(base_): empty, or why the RTL cannot run it
   NvdlaSchedule work_;  // plan()'s probe: base_ with the tiling under test
   int64_t accDepthPixels_ = 0;
   int64_t compulsory_ = 0;  // DRAM read bytes when every byte moves once

@@ -223,6 +223,12 @@ void balancedSizes(int64_t n, int64_t maxSize, Add&& add) {
   }
 }
 
+// The tallest band the mapper may propose: the accumulator holds bandRows x Q pixels, and the
+// RTL's counters and DMA bound it too (nvdlaRtlMaxBandRows; geometry only, like the lists' key).
+int64_t maxBandRows(const NvdlaSchedule& s, int64_t accDepthPixels) {
+  return std::min({s.P, accDepthPixels / s.Q, nvdlaRtlMaxBandRows(s)});
+}
+
 std::array<int64_t, 16> geometryKey(const NvdlaSchedule& s, int64_t accDepthPixels) {
   return {s.H,       s.W,       s.P,         s.Q,       s.R,       s.S,
           s.strideH, s.padTop,  s.dilationH, s.strideW, s.padLeft, s.dilationW,
@@ -240,7 +246,7 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
   NvdlaSchedule s = base;  // whole rows and channels
   s.colTile = s.Q, s.colTiles = 1;
   rows.clear();
-  balancedSizes(s.P, std::min(s.P, accDepthPixels / s.Q), [&](int64_t r) {
+  balancedSizes(s.P, maxBandRows(s, accDepthPixels), [&](int64_t r) {
     s.bandRows = r, s.bands = ceilDiv(s.P, r);
     rows.push_back({r, s.bands, maxBandInputRows(s)});
     return true;
@@ -255,7 +261,7 @@ void NvdlaTileCandidates::build(const NvdlaSchedule& base, int64_t accDepthPixel
     return true;
   });
   std::reverse(cols.begin(), cols.end());
-  const bool wholeRows = !cols.empty() && cols.back().size == s.Q;
+  const bool wholeRows = !rows.empty() && !cols.empty() && cols.back().size == s.Q;
   narrow = cols.size() - (wholeRows ? 1 : 0);
   tiled = narrow + (wholeRows ? rows.size() : 0);
   tiledArea.clear();
@@ -288,19 +294,20 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
   base_ = NvdlaSchedule{};
   layerView(layer, config, base_);
   accDepthPixels_ = config.accDepthPixels;
+  rtlLimit_ = nvdlaRtlLayerLimits(base_);  // plan() reports it for every buffer
   shared_ = shared && shared->sameGeometry(base_, accDepthPixels_) ? shared : nullptr;
   listed_ = shared_ || own_.sameGeometry(base_, accDepthPixels_);
   if (!listed_) {
     // The lists' top entries (NvdlaTileCandidates::build's last rows and cols entries).
     geometry_ = base_;
     const int64_t P = base_.P, Q = base_.Q;
-    const int64_t rowsMax = std::min(P, accDepthPixels_ / Q),
+    const int64_t rowsMax = maxBandRows(base_, accDepthPixels_),
                   colsMax = std::min(Q, accDepthPixels_);
     haveRows_ = rowsMax >= 1;
     if (haveRows_) rowsTop_ = rowTile(ceilDiv(P, ceilDiv(P, rowsMax)));
     colsTop_ =
         colsMax >= 1 ? colTile(ceilDiv(Q, ceilDiv(Q, colsMax))) : NvdlaTileCandidates::Tile{};
-    wholeRows_ = colsMax >= 1 && colsTop_.size == Q;
+    wholeRows_ = haveRows_ && colsMax >= 1 && colsTop_.size == Q;
     haveOneRow_ = false;
   }
   work_ = base_;
@@ -384,6 +391,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     if (reason) *reason = std::move(why);
     return false;
   };
+  // The RTL cannot run this layer on this array shape with any tiling.
+  if (!rtlLimit_.empty()) return reason ? fail(rtlLimit_) : false;
   const bool saturated = bufferBytes >= saturationBytes_;
   if (memo_ && saturated && haveSaturated_) {
     out = saturated_;

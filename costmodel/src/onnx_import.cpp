@@ -2,12 +2,13 @@
 // Only tensor dims are used, so models whose initializers hold no data (external data that is
 // absent) load fine.
 #include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <onnx/onnx_pb.h>
-#include <onnx/shape_inference/implementation.h>
+#include <set>
 
 #include "analects/costmodel/workload.h"
 
@@ -120,7 +121,10 @@ Workload loadOnnx(const std::string& path) {
   w.name = fs::path(path).stem().string();
   w.source = path;
   std::map<std::string, int> skipped;
-  std::map<std::string, int> usedNames;
+  // Layer names must be unique (Workload::validate): a name met again gets the first free
+  // suffix _1, _2, ... (a node may itself be named like an earlier one's suffixed name).
+  std::set<std::string> usedNames;
+  std::map<std::string, int> nextSuffix;
   int index = 0;
   for (const auto& node : g.node()) {
     const std::string& type = node.op_type();
@@ -217,8 +221,11 @@ Workload loadOnnx(const std::string& path) {
         name = wname.substr(0, wname.size() - 7);
     }
     if (name.empty()) name = node.name().empty() ? fmt::format("{}_{}", type, index - 1) : node.name();
-    if (usedNames[name]++ > 0) name = fmt::format("{}_{}", name, usedNames[name] - 1);
-    l.name = name;
+    std::string unique = name;
+    for (int& k = nextSuffix[name]; usedNames.count(unique);)
+      unique = fmt::format("{}_{}", name, ++k);
+    usedNames.insert(unique);
+    l.name = unique;
     try {
       l.validate();
     } catch (const WorkloadError& e) {

@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
+
+#include "csv_rows.h"
 
 namespace analects {
 
@@ -23,6 +26,15 @@ void Workload::validate() const {
       throw WorkloadError(fmt::format("{}: layer {}: {}", source, i, e.what()));
     }
   }
+  // Names select layers (sim --layers, reports, recipes): each must name one layer.
+  std::unordered_map<std::string, size_t> first;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const auto [at, fresh] = first.emplace(layers[i].name, i);
+    if (!fresh)
+      throw WorkloadError(
+          fmt::format("{}: layers {} and {} are both named '{}' (names must be unique)", source,
+                      at->second, i, layers[i].name));
+  }
 }
 
 namespace {
@@ -37,7 +49,7 @@ std::string readTextFile(const std::string& path) {
   if (!in) throw WorkloadError(fmt::format("{}: cannot open for reading", path));
   std::stringstream ss;
   ss << in.rdbuf();
-  return ss.str();
+  return detail::withoutBom(ss.str());
 }
 
 std::string firstDataLine(const std::string& text) {

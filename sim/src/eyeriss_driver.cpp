@@ -65,15 +65,12 @@ LayerProgram buildEyerissProgram(const Layer& layer, const ArrayConfig& config,
   const int64_t rows = config.rows, cols = config.cols, S = v.S, Q = v.Q;
   const int64_t m = s.shiftTaps(), skipCols = (S - m) * v.dilationW;
   const int64_t laneRows = s.stacks * s.stripRows;  // output rows of one strip group
-  for (auto [what, value] : {std::pair<const char*, int64_t>{"Q", Q},
-                             {"S", S},
-                             {"W", v.W},
-                             {"kernels per tile", s.tileKernels},
-                             {"groups per tile", s.tileGroups},
-                             {"channel groups", s.channelGroupsOf(s.tileChannels)},
-                             {"strip groups", s.stripGroupsOf(s.tileRows)}})
-    if (value > 65535)
-      throw fail(fmt::format("{} = {} exceeds the RTL's 16-bit counter", what, value));
+  // The RTL's limits (register, counter and descriptor-field widths, DRAM addresses) are the
+  // cost model's (rtl_limits.cpp): the planner already refused a schedule that breaks one, so
+  // this only guards against a planner that forgot to.
+  if (const std::string why = eyerissRtlLimits(s); !why.empty()) throw fail(why);
+  // A design property rtlgen refuses first (eyerissRtlParams: at most 234 rows below the
+  // descriptor window); the row registers' 8-bit copy field needs it here.
   if (rows > 255) throw fail("more than 255 PE rows");
 
   // Random data, the golden outputs.
@@ -100,9 +97,10 @@ LayerProgram buildEyerissProgram(const Layer& layer, const ArrayConfig& config,
       outAt[i] = at;
       at += steps[i].storeBytes;
     }
-  const int64_t total = alignUp(at, 64);
-  if (total > (int64_t(1) << 32))
-    throw fail(fmt::format("needs {} bytes of DRAM, beyond the 32-bit address space", total));
+  const int64_t total = alignUp(at, 64);  // within 2^32 bytes (eyerissRtlLimits)
+  if (total != eyerissDramBytes(s))
+    throw fail(fmt::format("driver lays out {} bytes of DRAM, the cost model counts {}", total,
+                           eyerissDramBytes(s)));
   prog.dram.assign(size_t(total), 0);
   prog.outBase = uint64_t(outBase);
   for (int64_t n = 0; n < v.N; ++n)
@@ -225,8 +223,6 @@ LayerProgram buildEyerissProgram(const Layer& layer, const ArrayConfig& config,
       rtlgen::nvdla::StepDescriptor::Request rq;
       rq.addr = uint32_t(inBase + ((st.image * v.C + c0) * v.W) * v.H + st.inRowFirst);
       rq.bytes = uint32_t(st.inRows);
-      if (v.W > 65535 || g * C > 65535)
-        throw fail("a DMA request dimension exceeds the RTL's 16-bit counts");
       rq.n1 = uint16_t(v.W), rq.n2 = uint16_t(g * C), rq.n3 = 1;
       reqs.push_back(rq);
       curIfmap = slot, curRows = st.inRows;

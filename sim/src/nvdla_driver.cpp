@@ -15,6 +15,8 @@
 namespace analects::sim {
 
 namespace nv = rtlgen::nvdla;
+static_assert(nv::kMaxRequests == kNvdlaRtlMaxRequests,
+              "the cost model's DMA request limit must be the RTL's");
 
 namespace {
 
@@ -130,17 +132,10 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   const int64_t OB = config.outputBytes, blocks = SG * v.N;
   const int64_t effR = v.dilationH * (v.R - 1) + 1;
   const bool skip = v.strideH >= effR;
-  for (auto [what, value] : {std::pair<const char*, int64_t>{"channel blocks", cbN},
-                             {"R", v.R},
-                             {"S", v.S},
-                             {"Q", v.Q},
-                             {"stride", v.strideH},
-                             {"stride", v.strideW},
-                             {"dilation", v.dilationH},
-                             {"dilation", v.dilationW},
-                             {"band rows", s.bandRows}})
-    if (value > 65535)
-      throw fail(fmt::format("{} = {} exceeds the RTL's 16-bit counter", what, value));
+  // The RTL's limits (register and counter widths, DMA requests, DRAM addresses) are the cost
+  // model's (rtl_limits.cpp): the planner already refused a schedule that breaks one, so this
+  // only guards against a planner that forgot to.
+  if (const std::string why = nvdlaRtlLimits(s); !why.empty()) throw fail(why);
 
   // Random data, the golden outputs.
   const LayerData data = randomLayerData(v, o.seed, o.shift);
@@ -154,11 +149,12 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
   const int64_t rowBytes = v.W * Cpad, surfaceBytes = v.H * rowBytes;
   const int64_t wBytes = s.weightGroupBytes, blockBytes = atomK * s.atomC;
   const int64_t outSurface = v.P * v.Q * atomK * OB;
-  const int64_t inBase = 0, wBase = alignUp(inBase + blocks * surfaceBytes, 64);
-  const int64_t outBase = alignUp(wBase + SG * kgN * wBytes, 64);
-  const int64_t total = alignUp(outBase + blocks * kgN * outSurface, 64);
-  if (total > (int64_t(1) << 32))
-    throw fail(fmt::format("needs {} bytes of DRAM, beyond the 32-bit address space", total));
+  const NvdlaDramLayout layout = nvdlaDramLayout(s);  // within 2^32 bytes (nvdlaRtlLimits)
+  const int64_t inBase = layout.inputBase, wBase = layout.weightBase;
+  const int64_t outBase = layout.outputBase, total = layout.totalBytes;
+  if (wBase != alignUp(inBase + blocks * surfaceBytes, 64) ||
+      total != alignUp(outBase + blocks * kgN * outSurface, 64))
+    throw fail("driver and cost model disagree on the DRAM layout");
   prog.dram.assign(size_t(total), 0);
   prog.outBase = uint64_t(outBase);
   for (int64_t sg = 0; sg < SG; ++sg)
@@ -465,7 +461,6 @@ LayerProgram buildProgram(const Layer& layer, const ArrayConfig& config,
     d.colStride = uint32_t(v.strideW * tileBlocks);
     d.sStride = uint32_t(v.dilationW * tileBlocks);
     if (rows * cols > config.accDepthPixels) throw fail("a step exceeds the accumulator depth");
-    if (rows > 65535 || cols > 65535) throw fail("a tile exceeds the RTL's 16-bit counters");
     if (st.storeCycles > 0) {  // the output tile is complete: store it during the next step
       d.outAddr =
           uint32_t(outBase + ((blk * kgN + kg) * v.P * v.Q + p0 * v.Q + rows * q0) * atomK * OB);

@@ -42,6 +42,12 @@ struct ArrayConfig {
   void validate() const;
 };
 
+// Widths every generated design shares (both styles): layer registers, loop counters, descriptor
+// tile fields and DMA request counts are 16 bits, DRAM byte addresses 32 bits. The mappers never
+// plan past them (nvdlaRtlLimits, eyerissRtlLimits).
+constexpr int64_t kRtlCounterMax = 65535;
+constexpr int64_t kRtlDramBytes = int64_t(1) << 32;
+
 // The search's decision for one layer: PEs and buffer bytes granted.
 struct Allocation {
   int64_t pes = 0;

@@ -49,6 +49,7 @@ struct EyerissSchedule {
   int64_t images = 1, groups = 1, groupChannels = 1, groupKernels = 1;
   int64_t H = 1, W = 1, R = 1, S = 1, P = 1, Q = 1;
   int64_t strideH = 1, strideW = 1, padTop = 0, dilationH = 1, dilationW = 1;
+  int64_t padLeft = 0;  // the sequencer's column origin (the model needs only Q)
 
   // PE level (see the header comment).
   int64_t setRows = 1, rFolds = 1;              // h, ceil(R / h)
@@ -172,5 +173,20 @@ EyerissTiming replayEyeriss(const EyerissSchedule& s);
 // for a validated layer and config.
 bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule& out,
                  std::string* reason);
+
+// ---- What the generated RTL can run (rtl_limits.cpp; costmodel/README.md, "RTL limits") ------
+// The sequencer's layer registers and loop bounds and the step descriptor's tile fields are
+// 16 bits wide (analects_rs_seq.v), DMA request counts too, and DRAM addresses are 32 bits
+// (kRtlCounterMax, kRtlDramBytes in nvdla_schedule.h). The mapper reports a point whose
+// schedule breaks one infeasible with the limit's reason; the simulation driver checks every
+// schedule it programs with eyerissRtlLimits().
+
+// DRAM bytes of the layer's tensors as the RTL reads and writes them: inputs [n][c][column][row],
+// then every distinct filter tile (each 64-byte aligned), then the output tiles in step order;
+// the total 64-byte aligned. O(1). Saturates at INT64_MAX.
+int64_t eyerissDramBytes(const EyerissSchedule& s);
+
+// Empty if the RTL can run the schedule, else why not (the limit and the value).
+std::string eyerissRtlLimits(const EyerissSchedule& s);
 
 }  // namespace analects

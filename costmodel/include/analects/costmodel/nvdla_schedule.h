@@ -105,4 +105,33 @@ bool planNvdla(const Layer& layer, const ArrayConfig& config, NvdlaSchedule& out
 // closed form in the model must equal (tests check this).
 int64_t replayNvdlaCycles(const NvdlaSchedule& s);
 
+// ---- What the generated RTL can run (rtl_limits.cpp; costmodel/README.md, "RTL limits") ------
+// The RTL's layer registers, loop counters and DMA request counts are 16 bits wide, a step's
+// DMA takes at most 4 read requests, and DRAM addresses are 32 bits. The mapper never plans
+// past these (planNvdla reports the point infeasible with the limit's reason), and the
+// simulation driver programs the RTL only from schedules that pass nvdlaRtlLimits().
+// (kRtlCounterMax, kRtlDramBytes: array_config.h.)
+constexpr int kNvdlaRtlMaxRequests = 4;  // DRAM read requests per step
+
+// Where the layer's tensors sit in DRAM as the RTL reads and writes them: input surfaces (per
+// super-group and image: H x W x paddedChannels), weight groups (per super-group and kernel
+// group: weightGroupBytes), output surfaces (per super-group, image and kernel group:
+// P x Q x atomK x outputBytes), each region 64-byte aligned. Depends only on the layer view and
+// blocking, not the tiling. Sizes saturate at INT64_MAX.
+struct NvdlaDramLayout {
+  int64_t inputBase = 0, weightBase = 0, outputBase = 0, totalBytes = 0;
+};
+NvdlaDramLayout nvdlaDramLayout(const NvdlaSchedule& s);
+
+// The tallest band (output rows) the RTL can run for this layer view: its row counter, the
+// 16-bit DMA counts of a band's input rows, and, when the stride skips rows unevenly (dilated
+// kernels with stride >= the dilated extent), its 4 DMA requests a step. 0 if none.
+int64_t nvdlaRtlMaxBandRows(const NvdlaSchedule& s);
+
+// Empty if the RTL can run the schedule, else why not (the limit and the value). Checks the
+// layer view and blocking (the mapper does this once per layer and array shape) and the tiling.
+std::string nvdlaRtlLimits(const NvdlaSchedule& s);
+// The part that depends only on the layer view, blocking and design (not the tiling).
+std::string nvdlaRtlLayerLimits(const NvdlaSchedule& s);
+
 }  // namespace analects

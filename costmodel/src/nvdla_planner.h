@@ -97,13 +97,6 @@ class NvdlaPlanner {
 
  private:
   static constexpr int kVariants = 5;  // whole-row (order, residency) variants
-  // Traffic and cycles (-1 until the caller times it) of the tiling s, candidate `slot` of
-  // the mapper's lists (whole-row variant v, band k: v * rows + k; then per channel tile of
-  // the small-buffer search, its candidates): its memo slot when the memo is on.
-  // rows / cols: the list entries of s's band height and column tile (cols null for whole
-  // rows), whose input sums it reads (and fills on first use); rows null: no lists.
-  NvdlaTiming& timed(const NvdlaSchedule& s, size_t slot, const NvdlaTileCandidates::Tile* rows,
-                     const NvdlaTileCandidates::Tile* cols);
 
   // The tiling fields of a schedule.
   struct Tiling {
@@ -152,12 +145,24 @@ class NvdlaPlanner {
   NvdlaTileCandidates::Tile colTile(int64_t size);
   const NvdlaTileCandidates::Tile& oneRow();
   uint64_t generation_ = 0;
-  NvdlaTiming scratchTiming_;  // timed() without the memo
+  // memo: the tiling and traffic (cycles -1 until timed) of every candidate the mapper
+  // proposes, by slot (whole-row variant v, band k: v * rows + k; then per channel tile of the
+  // small-buffer search, its candidates); a slot is empty unless its generation is current.
   struct TimedSlot {
+    Tiling tiling;
     NvdlaTiming timing;
-    uint64_t generation = 0;  // empty unless equal to generation_
+    uint64_t generation = 0;
   };
-  std::vector<TimedSlot> timings_;  // one per candidate tiling
+  std::vector<TimedSlot> timings_;
+  // What a family of tilings (a whole-row variant, or a channel tile of the small-buffer
+  // search) compares with the buffer in plan(): the weight part of its need, a resident input's
+  // part, its top entry's need and the need per unit of input tile below the top. They depend
+  // only on base_, so with the memo they are computed at a family's first plan (generation).
+  struct Family {
+    int64_t weights = 0, residentInput = 0, topNeed = 0, unit = 0;
+    uint64_t generation = 0;
+  };
+  std::vector<Family> families_;  // whole-row variants, then channel tiles
 };
 
 }  // namespace analects

@@ -361,30 +361,6 @@ void NvdlaPlanner::enableMemo() {
   if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
-NvdlaTiming& NvdlaPlanner::timed(const NvdlaSchedule& s, size_t slot,
-                                  const NvdlaTileCandidates::Tile* rows,
-                                  const NvdlaTileCandidates::Tile* cols) {
-  auto traffic = [&] {
-    if (!rows) return nvdlaTraffic(s);
-    // First use of these entries: their sums, kept for every shape sharing the lists.
-    if (rows->total < 0) rows->total = nvdlaInputRowsTotal(s);
-    if (cols && cols->total < 0) cols->total = nvdlaInputColsTotal(s);
-    return nvdlaTraffic(s, rows->total, cols ? cols->total : s.W);
-  };
-  if (!memo_) {
-    scratchTiming_ = traffic();
-    scratchTiming_.cycles = -1;
-    return scratchTiming_;
-  }
-  TimedSlot& x = timings_[slot];
-  if (x.generation != generation_) {
-    x.generation = generation_;
-    x.timing = traffic();
-    x.timing.cycles = -1;
-  }
-  return x.timing;
-}
-
 bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing,
                         std::string* reason, int64_t cyclesCutoff) {
   auto fail = [&](std::string why) {
@@ -459,14 +435,55 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // input sums the traffic reads; none without the lists (a single plan's entries are made on
   // the fly and not kept).
   const NvdlaTileCandidates::Tile *rowsEntry = nullptr, *colsEntry = nullptr;
-  auto consider = [&](size_t slot) {
-    NvdlaTiming& known = timed(s, slot, rowsEntry, colsEntry);
-    picks.push_back({{s.order, s.weightsResident, s.inputResident, s.bandRows, s.bands, s.colTile,
-                      s.colTiles, s.channelTile, s.channelTiles, s.bufferNeedBytes},
-                     known,
-                     memo_ ? &known : nullptr});
-    if (!found || known.dramReadBytes < leastTraffic) leastTraffic = known.dramReadBytes;
+  // The traffic of s (cycles -1 until timed): from the entries' input sums (O(1)), filled on an
+  // entry's first use and kept for every shape sharing the lists.
+  auto trafficOf = [&] {
+    NvdlaTiming t;
+    if (!rowsEntry) {
+      t = nvdlaTraffic(s);
+    } else {
+      if (rowsEntry->total < 0) rowsEntry->total = nvdlaInputRowsTotal(s);
+      if (colsEntry && colsEntry->total < 0) colsEntry->total = nvdlaInputColsTotal(s);
+      t = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
+    }
+    t.cycles = -1;
+    return t;
+  };
+  auto tilingOf = [&] {
+    return Tiling{s.order,    s.weightsResident, s.inputResident, s.bandRows,    s.bands,
+                  s.colTile,  s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
+  };
+  // Proposes candidate `slot`, which setTiling() puts in s (with its list entries). The memo
+  // keeps a slot's tiling and traffic, so a candidate picked again at another buffer is not
+  // set up again.
+  auto consider = [&](size_t slot, auto&& setTiling) {
+    if (memo_) {
+      TimedSlot& x = timings_[slot];
+      if (x.generation != generation_) {
+        setTiling();
+        x.generation = generation_;
+        x.timing = trafficOf();
+        x.tiling = tilingOf();
+      }
+      picks.push_back({x.tiling, x.timing, &x.timing});
+    } else {
+      setTiling();
+      picks.push_back({tilingOf(), trafficOf(), nullptr});
+    }
+    const int64_t traffic = picks.back().traffic.dramReadBytes;
+    if (!found || traffic < leastTraffic) leastTraffic = traffic;
     found = true;
+  };
+  // A family's figures (Family): computed by compute(), which may use s, once per memo
+  // generation (every plan without the memo).
+  auto family = [&](size_t index, auto&& compute) -> const Family& {
+    if (families_.size() <= index) families_.resize(index + 1);
+    Family& f = families_[index];
+    if (!memo_ || f.generation != generation_) {
+      compute(f);
+      f.generation = generation_;
+    }
+    return f;
   };
   // Every family of tilings below is a list of candidates, smallest first; the mapper takes
   // the last one whose need fits the buffer (largest band, widest column tile), scanning from
@@ -503,48 +520,54 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     });
     return hit;
   };
-  for (int vi = 0; vi < kVariants; ++vi) {
+  for (int vi = 0; vi < kVariants && haveRows; ++vi) {  // none if not one output row fits
     const Variant& v = variants[vi];
-    if (!haveRows) break;  // not even one output row fits the accumulator
-    startTiling(v.order, v.weightsResident, v.inputResident);
     // bufferNeed() = input part + weight part; with whole rows and channels the weight part
-    // does not depend on the band height, and a resident input's part neither.
-    const int64_t weights = bufferNeedWeightPart(s);
-    const int64_t residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
-    auto needOf = [&](const Tile& r) {
+    // does not depend on the band height, and a resident input's part neither. needOf() puts
+    // band height r in s (after startTiling()) and returns its need.
+    auto needOf = [&](const Family& f, const Tile& r) {
       s.bandRows = r.size, s.bands = r.count;
       return s.bufferNeedBytes =
-                 (v.inputResident ? residentInput : inputNeed(s, r.maxIn, s.W)) + weights;
+                 (v.inputResident ? f.residentInput : inputNeed(s, r.maxIn, s.W)) + f.weights;
     };
+    const Family& f = family(size_t(vi), [&](Family& x) {
+      startTiling(v.order, v.weightsResident, v.inputResident);
+      x.weights = bufferNeedWeightPart(s);
+      x.residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
+      x.unit = 2 * s.W * s.paddedChannels;
+      x.topNeed = needOf(x, rowsTop);
+    });
     // The family's pick: the top (the tallest band) if it fits; else, unless the input is
     // resident (then the need is the same for every band height), the last fitting entry below.
     size_t k = rowsCount - 1;
-    if (const int64_t topNeed = needOf(rowsTop); topNeed > bufferBytes) {
-      const int64_t unit = 2 * s.W * s.paddedChannels;
+    const Tile* entry = &rowsTop;
+    Tile scanned;
+    if (f.topNeed > bufferBytes) {
       // The last fitting entry below the top (with the lists; the memo always has them).
-      const ptrdiff_t below =
-          !listed_ || v.inputResident || bufferBytes < weights
-              ? -1
-              : lastBelowTop(rowsCount, candidates.rowsSuffixMin, (bufferBytes - weights) / unit);
+      const ptrdiff_t below = !listed_ || v.inputResident || bufferBytes < f.weights
+                                  ? -1
+                                  : lastBelowTop(rowsCount, candidates.rowsSuffixMin,
+                                                 (bufferBytes - f.weights) / f.unit);
       if (memo_) {
-        changesAt(topNeed);
+        changesAt(f.topNeed);
         if (!v.inputResident)
-          changesBelowTop(rowsCount, candidates.rowsSuffixMin, below, weights, unit);
+          changesBelowTop(rowsCount, candidates.rowsSuffixMin, below, f.weights, f.unit);
       }
-      if (v.inputResident || bufferBytes < weights) continue;
-      const int64_t most = (bufferBytes - weights) / unit;
+      if (v.inputResident || bufferBytes < f.weights) continue;
       if (listed_) {
         if (below < 0) continue;
         k = size_t(below);
-        needOf(candidates.rows[k]);
+        entry = &candidates.rows[k];
       } else {
-        Tile r;
-        if (!rowBelowTop(most, r)) continue;
-        needOf(r);
+        if (!rowBelowTop((bufferBytes - f.weights) / f.unit, scanned)) continue;
+        entry = &scanned;
       }
     }
-    if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
-    consider(vi * rowsCount + k);
+    consider(size_t(vi) * rowsCount + k, [&] {
+      startTiling(v.order, v.weightsResident, v.inputResident);
+      needOf(f, *entry);
+      if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
+    });
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
   // halve until one column tile of one row fits. Needed when no whole-row band fits, and
@@ -600,53 +623,59 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     const Tile tiledTop = listed_ ? (wholeRows ? candidates.rows.back() : cols[narrow - 1])
                                   : (wholeRows ? rowsTop : colsTop_);
     size_t first = kVariants * rowsCount;  // slot of this channel tile's first candidate
+    size_t index = kVariants;              // its family
     for (int64_t cbT = base.channelBlocks;;
-         cbT = ceilDiv(cbT, 2), first += cols.size() + rowsCount) {
-      startTiling(NvdlaOrder::BandOuter, false, false);
-      s.channelTile = cbT;
-      s.channelTiles = ceilDiv(s.channelBlocks, cbT);
-      const int64_t weights = bufferNeedWeightPart(s);
+         cbT = ceilDiv(cbT, 2), first += cols.size() + rowsCount, ++index) {
+      auto startChannelTiling = [&] {
+        startTiling(NvdlaOrder::BandOuter, false, false);
+        s.channelTile = cbT;
+        s.channelTiles = ceilDiv(s.channelBlocks, cbT);
+      };
+      const Family& f = family(index, [&](Family& x) {
+        startChannelTiling();
+        x.weights = bufferNeedWeightPart(s);
+        x.unit = 2 * cbT * s.atomC;
+        x.topNeed = needOf(tiledTop, topColumns, x.weights);
+      });
       // As for the whole-row families: the top if it fits, else the last fitting entry below.
-      bool pick = true;
+      bool pick = true, columns = topColumns;
       size_t k = tiled - 1;
-      if (const int64_t topNeed = needOf(tiledTop, topColumns, weights); topNeed > bufferBytes) {
+      const Tile* entry = &tiledTop;
+      Tile scanned;
+      if (f.topNeed > bufferBytes) {
         pick = false;
-        const int64_t unit = 2 * cbT * s.atomC;
         // The last fitting entry below the top (with the lists; the memo always has them).
-        const ptrdiff_t below =
-            !listed_ || bufferBytes < weights
-                ? -1
-                : lastBelowTop(tiled, candidates.tiledSuffixMin, (bufferBytes - weights) / unit);
+        const ptrdiff_t below = !listed_ || bufferBytes < f.weights
+                                    ? -1
+                                    : lastBelowTop(tiled, candidates.tiledSuffixMin,
+                                                   (bufferBytes - f.weights) / f.unit);
         if (memo_) {
-          changesAt(topNeed);
-          changesBelowTop(tiled, candidates.tiledSuffixMin, below, weights, unit);
+          changesAt(f.topNeed);
+          changesBelowTop(tiled, candidates.tiledSuffixMin, below, f.weights, f.unit);
         }
-        if (bufferBytes >= weights) {
-          const int64_t most = (bufferBytes - weights) / unit;
+        if (bufferBytes >= f.weights) {
           if (listed_) {
             if (below >= 0) {
               k = size_t(below);
               pick = true;
-              if (k >= narrow)
-                needOf(candidates.rows[k - narrow], false, weights);
-              else
-                needOf(cols[k], true, weights);
+              columns = k < narrow;
+              entry = columns ? &cols[k] : &candidates.rows[k - narrow];
             }
-          } else {
-            Tile t;
-            bool columns;
-            if (tiledBelowTop(most, t, columns)) {
-              pick = true;
-              needOf(t, columns, weights);
-            }
+          } else if (tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns)) {
+            pick = true;
+            entry = &scanned;
           }
         }
       }
-      if (pick && listed_) {
-        rowsEntry = k >= narrow ? &candidates.rows[k - narrow] : &candidates.oneRow;
-        colsEntry = k >= narrow ? nullptr : &cols[k];
-      }
-      if (pick) consider(first + k);
+      if (pick)
+        consider(first + k, [&] {
+          startChannelTiling();
+          needOf(*entry, columns, f.weights);
+          if (listed_) {
+            rowsEntry = k >= narrow ? &candidates.rows[k - narrow] : &candidates.oneRow;
+            colsEntry = k >= narrow ? nullptr : &cols[k];
+          }
+        });
       if (cbT == 1) break;
     }
   }

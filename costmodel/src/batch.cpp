@@ -42,7 +42,7 @@ void allocateUninitialized(CostBatch& out, size_t n) {
 void copyPoint(CostBatch& out, size_t from, size_t to) {
   const Eigen::Index f = Eigen::Index(from), t = Eigen::Index(to);
   out.feasible[to] = out.feasible[from];
-  out.reason[to] = out.reason[from];
+  if (!out.reason[from].empty() || !out.reason[to].empty()) out.reason[to] = out.reason[from];
   for (CostBatch::Ints* a : {&out.cycles, &out.computeCycles, &out.dmaStallCycles,
                              &out.fillDrainCycles, &out.macs, &out.dramReadBytes,
                              &out.dramWriteBytes, &out.bufferNeedBytes})
@@ -223,9 +223,16 @@ void runWorkers(const LayerClasses& classes, const std::vector<Point>& points, u
 
 CostBatch evaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
                         const std::vector<EvalPoint>& points, unsigned threads) {
-  checkLayerIndices(layers, points);
   CostBatch out;
+  evaluateBatch(model, layers, points, out, threads);
+  return out;
+}
+
+void evaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
+                   const std::vector<EvalPoint>& points, CostBatch& out, unsigned threads) {
+  checkLayerIndices(layers, points);
   allocateUninitialized(out, points.size());  // every point is written below
+  out.configs.clear();
   const LayerClasses classes(layers);
   runWorkers(classes, points, threads, [&](const PointList& mine) {
     if (isNvdlaModel(model)) {
@@ -237,14 +244,20 @@ CostBatch evaluateBatch(const CostModel& model, const std::vector<Layer>& layers
         out.set(i, model.evaluate(layers.at(points[i].layer), points[i].config));
     }
   });
-  return out;
 }
 
 CostBatch costBatch(const CostModel& model, const std::vector<Layer>& layers,
                     const std::vector<AllocPoint>& points, const HardwareParams& hw,
                     unsigned threads) {
-  checkLayerIndices(layers, points);
   CostBatch out;
+  costBatch(model, layers, points, hw, out, threads);
+  return out;
+}
+
+void costBatch(const CostModel& model, const std::vector<Layer>& layers,
+               const std::vector<AllocPoint>& points, const HardwareParams& hw, CostBatch& out,
+               unsigned threads) {
+  checkLayerIndices(layers, points);
   allocateUninitialized(out, points.size());  // every point is written below
   out.configs.resize(points.size());
   const LayerClasses classes(layers);
@@ -261,7 +274,6 @@ CostBatch costBatch(const CostModel& model, const std::vector<Layer>& layers,
       }
     }
   });
-  return out;
 }
 
 }  // namespace analects

@@ -91,7 +91,8 @@ void allocateUninitialized(CostBatch& out, size_t n);
 // The planned points of a batch, handed to the style's finish() (the closed-form arithmetic,
 // written into `out`) a chunk at a time: makeRoom() before adding a point, flush() at the end.
 // A point equal to an earlier one (the same layer class on the same design) is not finished
-// again: copy() records it, and flush() copies the earlier point's results once all are known.
+// again: copy() records it, and the next flush copies the earlier point's results (by then
+// final, and just written: the copies read cache-warm data).
 template <typename Planned>
 class FinishChunks {
  public:
@@ -102,7 +103,7 @@ class FinishChunks {
   }
   std::vector<Planned>& points() { return points_; }
   void makeRoom() {
-    if (points_.size() >= kFinishChunk) finish_(tech_, points_, out_), points_.clear();
+    if (points_.size() >= kFinishChunk) flush();
   }
   // Point `to` gets point `from`'s results (from was added or set earlier; copies chain in order).
   void copy(uint32_t from, uint32_t to) { copies_.push_back({from, to}); }

@@ -219,6 +219,50 @@ TEST_P(Batch, EvaluateEqualsScalarOnBufferSweeps) {
   checkEvaluate(*model, layers, points);
 }
 
+// One CostBatch reused by batches of other sizes and kinds: every result is the fresh one.
+// Layers repeat (equal points copy their first one's results, failures included).
+TEST_P(Batch, ReusedOutputEqualsScalar) {
+  std::mt19937_64 rng(505);
+  CostBatch out;
+  for (int round = 0; round < 6; ++round) {
+    std::vector<Layer> layers;
+    for (int i = 0; i < 40; ++i) layers.push_back(randomLayer(rng));
+    for (int i = 0; i < 20; ++i) {  // the same shapes again, under other names
+      Layer again = layers[size_t(pick(rng, 0, 39))];
+      again.name += "_again";
+      layers.push_back(again);
+    }
+    const int n = round % 2 ? 300 : 2500;  // larger, then smaller than the last
+    if (round % 3 == 2) {
+      std::vector<AllocPoint> points;
+      for (int i = 0; i < n; ++i)
+        points.push_back({size_t(pick(rng, 0, int64_t(layers.size()) - 1)),
+                          {pick(rng, 1, 64), pick(rng, 0, 6) ? pick(rng, 64, 1 << 17) : 0}});
+      const HardwareParams hw;
+      costBatch(*model, layers, points, hw, out);
+      ASSERT_EQ(out.size(), points.size());
+      ASSERT_EQ(out.configs.size(), points.size());
+      for (size_t i = 0; i < points.size(); ++i)
+        ASSERT_TRUE(same(model->cost(layers[points[i].layer], points[i].alloc, hw), out.at(i)))
+            << "round " << round << ", point " << i;
+      continue;
+    }
+    std::vector<EvalPoint> points;
+    ArrayConfig c = randomConfig(rng, style);
+    for (int i = 0; i < n; ++i) {
+      if (i % 8 == 0) c = randomConfig(rng, style);
+      c.bufferBytes = pick(rng, 0, 5) ? int64_t(1) << pick(rng, 6, 18) : pick(rng, 1, 4096);
+      points.push_back({size_t(pick(rng, 0, int64_t(layers.size()) - 1)), c});
+    }
+    evaluateBatch(*model, layers, points, out);
+    ASSERT_EQ(out.size(), points.size());
+    EXPECT_TRUE(out.configs.empty());
+    for (size_t i = 0; i < points.size(); ++i)
+      ASSERT_TRUE(same(model->evaluate(layers[points[i].layer], points[i].config), out.at(i)))
+          << "round " << round << ", point " << i;
+  }
+}
+
 TEST_P(Batch, CostEqualsScalarOnRandomAllocations) {
   std::mt19937_64 rng(303);
   std::vector<Layer> layers;

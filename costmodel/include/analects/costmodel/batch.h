@@ -64,11 +64,18 @@ struct CostBatch {
 // depend on the thread count.
 CostBatch evaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
                         const std::vector<EvalPoint>& points, unsigned threads = 1);
+// The same into `out`, whose memory is reused (a loop of batches allocates it once).
+void evaluateBatch(const CostModel& model, const std::vector<Layer>& layers,
+                   const std::vector<EvalPoint>& points, CostBatch& out, unsigned threads = 1);
 
 // cost() of every point: configFor() (the fastest factorization of the PEs) then evaluate().
 CostBatch costBatch(const CostModel& model, const std::vector<Layer>& layers,
                     const std::vector<AllocPoint>& points, const HardwareParams& hw,
                     unsigned threads = 1);
+// The same into `out`, whose memory is reused.
+void costBatch(const CostModel& model, const std::vector<Layer>& layers,
+               const std::vector<AllocPoint>& points, const HardwareParams& hw, CostBatch& out,
+               unsigned threads = 1);
 
 // An NVDLA-style schedule of layers[layer] on config (as planNvdla() builds it).
 struct ScheduledPoint {

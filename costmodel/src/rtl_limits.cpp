@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <limits>
 
 #include "analects/costmodel/eyeriss_schedule.h"
@@ -108,14 +109,28 @@ int64_t nvdlaRtlMaxBandRows(const NvdlaSchedule& s) {
   return most;
 }
 
+namespace {
+
+// A layer field and the 16-bit register or counter that holds it in the RTL.
+struct RtlField {
+  const char* what;
+  int64_t value;
+  const char* counter;
+};
+
+// The first field over 16 bits, as a reason ("" if none).
+std::string firstOver16(std::initializer_list<RtlField> fields) {
+  for (const RtlField& f : fields)
+    if (over16(f.value))
+      return fmt::format("{} = {} exceeds the RTL's 16-bit {}", f.what, f.value, f.counter);
+  return {};
+}
+
+}  // namespace
+
 std::string nvdlaRtlLayerLimits(const NvdlaSchedule& s) {
   // Layer registers and loop counters of the sequencer (analects_seq.v): 16 bits.
-  struct Field {
-    const char* what;
-    int64_t value;
-    const char* counter;
-  };
-  const Field fields[] = {
+  std::string over = firstOver16({
       {"kernel height R", s.R, "kernel-row counter"},
       {"kernel width S", s.S, "kernel-column counter"},
       {"row stride", s.strideH, "stride register"},
@@ -124,10 +139,8 @@ std::string nvdlaRtlLayerLimits(const NvdlaSchedule& s) {
       {"column dilation", s.dilationW, "dilation register"},
       {"output width Q", s.Q, "column counter"},
       {"input width W", s.W, "DMA counts"},
-  };
-  for (const Field& f : fields)
-    if (over16(f.value))
-      return fmt::format("{} = {} exceeds the RTL's 16-bit {}", f.what, f.value, f.counter);
+  });
+  if (!over.empty()) return over;
   if (over16(s.channelBlocks))
     return fmt::format(
         "{} channel blocks ({} channels in atoms of {}) exceed the RTL's 16-bit channel-block "
@@ -214,12 +227,7 @@ __int128 eyerissDramBytesBound(const EyerissSchedule& s) {
 
 std::string eyerissRtlLayerLimits(const EyerissSchedule& s) {
   // Layer registers of the sequencer (analects_rs_seq.v) and the ifmap DMA's column count.
-  struct Field {
-    const char* what;
-    int64_t value;
-    const char* counter;
-  };
-  const Field fields[] = {
+  std::string over = firstOver16({
       {"output width Q", s.Q, "column counter"},
       {"filter width S", s.S, "filter-column counter"},
       {"input width W", s.W, "DMA counts"},
@@ -229,33 +237,26 @@ std::string eyerissRtlLayerLimits(const EyerissSchedule& s) {
       {"skipped input columns (S - shifted taps) x dilation", (s.S - s.shiftTaps()) * s.dilationW,
        "skip register"},
       {"filter-row folds", s.rFolds, "fold counter"},
-  };
-  for (const Field& f : fields)
-    if (over16(f.value))
-      return fmt::format("{} = {} exceeds the RTL's 16-bit {}", f.what, f.value, f.counter);
-  return {};
+  });
+  return over;
 }
 
 std::string eyerissRtlTilingLimits(const EyerissSchedule& s, bool checkDram) {
   // Step-descriptor tile fields and the PE mapping's registers (analects_rs_seq.v): 16 bits;
   // an ifmap request reads groups x channels columns of the tile (a 16-bit DMA count).
-  struct Field {
-    const char* what;
-    int64_t value;
-  };
-  const Field fields[] = {
-      {"kernels per tile", s.tileKernels},
-      {"groups per tile", s.tileGroups},
-      {"channel groups per tile", s.channelGroupsOf(s.tileChannels)},
-      {"strip groups per tile", s.stripGroupsOf(s.tileRows)},
-      {"channels per ifmap request (groups x channels of a tile)", s.tileGroups * s.tileChannels},
-      {"kernels per PE", s.kernelsPerPe},
-      {"channels per PE", s.channelsPerPe},
-      {"chained set copies", s.chain},
-  };
-  for (const Field& f : fields)
-    if (over16(f.value))
-      return fmt::format("{} = {} exceeds the RTL's 16-bit descriptor fields", f.what, f.value);
+  const char* fields = "descriptor fields";
+  std::string over = firstOver16({
+      {"kernels per tile", s.tileKernels, fields},
+      {"groups per tile", s.tileGroups, fields},
+      {"channel groups per tile", s.channelGroupsOf(s.tileChannels), fields},
+      {"strip groups per tile", s.stripGroupsOf(s.tileRows), fields},
+      {"channels per ifmap request (groups x channels of a tile)", s.tileGroups * s.tileChannels,
+       fields},
+      {"kernels per PE", s.kernelsPerPe, fields},
+      {"channels per PE", s.channelsPerPe, fields},
+      {"chained set copies", s.chain, fields},
+  });
+  if (!over.empty()) return over;
   if (checkDram) {
     const int64_t bytes = eyerissDramBytes(s);
     if (bytes > kRtlDramBytes)

@@ -71,20 +71,21 @@ bool setStrips(EyerissSchedule& s, int64_t tileRows) {
 // channels, kernel blocks x channel groups x passCycles (strips and folds are common factors).
 // Ties: the shorter chain, then the larger q.
 void choosePe(EyerissSchedule& s) {
-  const int64_t K = s.groupKernels, C = s.groupChannels;
+  const int64_t K = s.groupKernels, C = s.groupChannels, S = s.S, Q = s.Q;
   const int64_t qCap = std::min({s.ifmapSpad / s.S, s.filterSpad / s.S, C});
+  const int64_t taps = S + (Q - 1) * s.shiftTaps();  // passCycles()' feed per channel
   int64_t best = -1;
-  EyerissSchedule m = s;
   for (int64_t chain = 1; chain <= s.vSlots; ++chain) {
     if (chain > 1 && (chain - 1) * qCap >= C) break;  // a copy would get no channel
     for (int64_t q = std::min(qCap, ceilDiv(C, chain)); q >= 1; --q) {
-      m.chain = chain, m.channelsPerPe = q;
-      m.kernelsPerPe = std::min({s.psumSpad, s.filterSpad / (q * s.S), K});
-      const int64_t cycles =
-          m.kernelBlocksOf(K) * m.channelGroupsOf(C) * m.passCycles();
+      const int64_t p = std::min({s.psumSpad, s.filterSpad / (q * S), K});
+      const int64_t pqS = p * q * S;
+      const int64_t passCycles = pqS + Q * (pqS + p) + q * chain * taps;
+      // kernelBlocksOf(K) * channelGroupsOf(C) * passCycles() of this (p, q, chain)
+      const int64_t cycles = ceilDiv(K, p) * ceilDiv(ceilDiv(C, q), chain) * passCycles;
       if (best < 0 || cycles < best) {
         best = cycles;
-        s.chain = chain, s.channelsPerPe = q, s.kernelsPerPe = m.kernelsPerPe;
+        s.chain = chain, s.channelsPerPe = q, s.kernelsPerPe = p;
       }
     }
   }
@@ -131,6 +132,17 @@ int64_t largestFitting(int64_t lo, int64_t hi, F&& fits) {
   return lo;
 }
 
+// The least need of every candidate of the last planner (per thread) that saw them all, with
+// its inputs: a planner reset to the same inputs starts from it. The batched path plans a
+// (layer, shape) for many buffers and hands each failure to evaluate(), whose own planner
+// would otherwise rank every candidate again just to find that none fits.
+struct PublishedLeastNeed {
+  bool valid = false;
+  int64_t inputs[EyerissPlanner::kInputFields] = {};
+  int64_t bytes = 0;
+};
+thread_local PublishedLeastNeed publishedLeastNeed;
+
 struct TilingCandidate {
   bool found = false;
   size_t mode = 0;  // index into the planner's channel modes
@@ -140,13 +152,45 @@ struct TilingCandidate {
 
 }  // namespace
 
+bool EyerissPlanner::sameInputs(const Layer& l, const ArrayConfig& c,
+                                int64_t (&key)[kInputFields]) const {
+  // The layer's fields, then the design's but its buffer.
+  int n = 0;
+  for (const int64_t v : {int64_t(l.op), l.N, l.K, l.C, l.H, l.W, l.R, l.S, l.strideH, l.strideW})
+    key[n++] = v;
+  for (const int64_t v : {l.padH, l.padW, l.padHEnd, l.padWEnd, l.dilationH, l.dilationW, l.groups})
+    key[n++] = v;
+  for (const int64_t v : {c.rows, c.cols, c.filterSpad, c.ifmapSpad, c.psumSpad}) key[n++] = v;
+  for (const int64_t v : {c.dramBytesPerCycle, c.dramLatencyCycles, c.pipelineDepth, c.outputBytes})
+    key[n++] = v;
+  return haveInputs_ && failure_ == 0 && std::equal(key, key + kInputFields, inputs_);
+}
+
+void EyerissPlanner::adoptPublishedLeastNeed() {
+  const PublishedLeastNeed& p = publishedLeastNeed;
+  if (!leastNeedExact_ && p.valid && std::equal(p.inputs, p.inputs + kInputFields, inputs_)) {
+    leastNeed_ = std::max(leastNeed_, p.bytes);
+    leastNeedExact_ = true;
+  }
+}
+
 void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
+  int64_t key[kInputFields];
+  const bool same = sameInputs(layer, config, key);
   layer_ = &layer;
   memo_ = false;
   haveSaturated_ = false;
-  saturationBytes_ = std::numeric_limits<int64_t>::max();
   timings_.clear();
+  if (same) {  // everything below is a function of the inputs (reasons name no layer)
+    adoptPublishedLeastNeed();
+    return;
+  }
+  std::copy(key, key + kInputFields, inputs_);
+  haveInputs_ = false;  // until the reset below completes
+  saturationBytes_ = std::numeric_limits<int64_t>::max();
   tilings_.clear();
+  candidates_.clear();
+  leastNeed_ = 0, leastNeedExact_ = false;
   failure_ = 0;
   reason_.clear();
   dramFits_ = true;
@@ -201,27 +245,36 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   // (q*chain channels); then smaller channel tiles (q*chain/2, /4, ... down to one channel),
   // each with q and chain cut to the tile. Filter words of all kernels and channels once.
   modes_.clear();
-  auto filterTotal = [&](const EyerissSchedule& m, int64_t Ct) {
-    const int64_t ctN = ceilDiv(Cg, Ct);
-    return __int128(ctN - 1) * m.filterTileBytes(G, Kg, Ct) +
-           m.filterTileBytes(G, Kg, Cg - (ctN - 1) * Ct);
+  // filterTileBytes(G, Kg, c) with q, chain: g * k * channel groups * rFolds * q * S * rows.
+  auto filterTile = [&](int64_t q, int64_t chain, int64_t c) {
+    return G * Kg * ceilDiv(ceilDiv(c, q), chain) * s.rFolds * q * s.S * s.rows;
   };
-  modes_.push_back({false, Cg, s.channelsPerPe, s.chain, filterTotal(s, Cg)});
+  auto filterTotal = [&](int64_t q, int64_t chain, int64_t Ct) {
+    const int64_t ctN = ceilDiv(Cg, Ct);
+    return __int128(ctN - 1) * filterTile(q, chain, Ct) + filterTile(q, chain, Cg - (ctN - 1) * Ct);
+  };
+  modes_.push_back(
+      {false, Cg, s.channelsPerPe, s.chain, filterTotal(s.channelsPerPe, s.chain, Cg)});
   const int64_t groupWidth = s.channelsPerPe * s.chain;
-  if (Cg > groupWidth) modes_.push_back({true, groupWidth, s.channelsPerPe, s.chain,
-                                         filterTotal(s, groupWidth)});
+  if (Cg > groupWidth)
+    modes_.push_back({true, groupWidth, s.channelsPerPe, s.chain,
+                      filterTotal(s.channelsPerPe, s.chain, groupWidth)});
   for (int64_t c = ceilDiv(std::min(groupWidth, Cg), 2); Cg > 1;
        c = c == 1 ? 0 : ceilDiv(c, 2)) {
     if (c < 1) break;
-    EyerissSchedule m = s;
-    m.channelsPerPe = std::min(s.channelsPerPe, c);
-    m.chain = std::min(s.chain, ceilDiv(c, m.channelsPerPe));
-    if (modes_.back().tileChannels != c) modes_.push_back({true, c, m.channelsPerPe, m.chain,
-                                                           filterTotal(m, c)});
+    const int64_t q = std::min(s.channelsPerPe, c);
+    const int64_t chain = std::min(s.chain, ceilDiv(c, q));
+    if (modes_.back().tileChannels != c)
+      modes_.push_back({true, c, q, chain, filterTotal(q, chain, c)});
     if (c == 1) break;
   }
   filterBytes_ = modes_[0].filterBytes;
-  for (const ChannelMode& m : modes_) filterBytes_ = std::min(filterBytes_, m.filterBytes);
+  for (ChannelMode& m : modes_) {
+    filterBytes_ = std::min(filterBytes_, m.filterBytes);
+    m.channelTiles = ceilDiv(Cg, m.tileChannels);
+    m.kernelFilterBytes =
+        ceilDiv(ceilDiv(m.tileChannels, m.q), m.chain) * s.rFolds * m.q * s.S * s.rows;
+  }
   // Lower bound of any tiling: filter words, used input rows and one strip group of outputs
   // per (image, kernel) moved once.
   s.tileRows = s.P, s.rowTiles = 1;
@@ -233,6 +286,15 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
       2 * (__int128(G) * Cg * s.inRowsMax(s.P) * s.W + s.ifmapBusBytes) + 2 * filterBytes_ +
       2 * __int128(G) * Kg * s.P * s.Q * s.cols * 4;
   saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
+  // Every candidate's need is at least its ifmap tile (one row window of the fewest channels),
+  // one kernel's filter words of one fold at the least q, and one psum word row: no candidate
+  // fits a smaller buffer (channel modes come with falling tiles and q).
+  {
+    const ChannelMode& m = modes_.back();
+    leastNeed_ = roundUp(m.tileChannels * s.inRowsMax(1) * s.W, s.ifmapBusBytes) +
+                 s.rFolds * m.q * s.S * s.rows + s.Q * s.cols * 4;
+  }
+  adoptPublishedLeastNeed();
 
   // The row tilings the mapper ranks, in its order. Whole strips: 1, 2, 3, 4, 6, 8, ... row
   // tiles and one strip per tile; then sub-strip tiles down to one row (repeats of the previous
@@ -247,16 +309,19 @@ void EyerissPlanner::reset(const Layer& layer, const ArrayConfig& config) {
   forEachGeometric(layerStrip, [&](int64_t d) {
     if (d > 1) tryRows(ceilDiv(layerStrip, d));
   });
-  modeNeeds_.assign(tilings_.size() * modes_.size(), ModeNeed{});
+  candidates_.resize(tilings_.size() * modes_.size());
+  scratch_ = s;
+  haveInputs_ = true;
 }
 
 EyerissPlanner::EyerissPlanner(const Layer& layer, const ArrayConfig& config) {
   reset(layer, config);
 }
 
-void EyerissPlanner::ready(RowTiling& t, int stage) {
+void EyerissPlanner::ready(size_t ti, int stage) {
+  RowTiling& t = tilings_[ti];
   if (t.stage >= stage) return;
-  EyerissSchedule s = base_;
+  EyerissSchedule& s = scratch_;  // base_'s layer view and design; tiles and mapping set here
   s.tileRows = t.rows, s.rowTiles = ceilDiv(s.P, t.rows);
   if (t.stage < 1) {  // strips and the traffic that does not depend on kernel tiles
     setStrips(s, t.rows);
@@ -267,6 +332,39 @@ void EyerissPlanner::ready(RowTiling& t, int stage) {
                                 s.stripGroupsOf(s.outRowsAt(s.rowTiles - 1));
     t.outTraffic = __int128(s.images) * s.groups * s.groupKernels * stripGroups * s.Q * s.cols *
                    s.outputBytes;
+    // Its candidates, one per channel mode (the smallest tile of the mode needs least):
+    // needBytes(1 group, Kt kernels, the mode's tile, this tiling's rows), whose filter and psum
+    // regions are Kt times one kernel's.
+    const int64_t N = s.images, G = s.groups, Kg = s.groupKernels;
+    const int64_t etN = t.rowTiles;
+    const int64_t inRows = s.inRowsMax(t.rows);
+    const int64_t kernelPsumBytes = s.stripGroupsOf(t.rows) * s.Q * s.cols * 4;
+    const int64_t stores = G * N * etN;  // gtN = G groups of one, ktN = 1
+    Candidate* cand = &candidates_[ti * modes_.size()];
+    for (size_t mode = 0; mode < modes_.size(); ++mode) {
+      const ChannelMode& cm = modes_[mode];
+      const int64_t ctN = cm.channelTiles, steps = stores * cm.channelTiles;
+      Candidate& c = cand[mode];
+      c.resident = !cm.tiled && etN == 1 && N == 1;
+      c.wholeTraffic = cm.filterBytes * (cm.tiled ? N * etN : 1) + t.ifmapOnce + t.outTraffic;
+      const int64_t ifmap = roundUp(s.ifmapTileBytes(1, cm.tileChannels, inRows), s.ifmapBusBytes);
+      // Whole kernels: the ifmap tile key is (gt, n, et, ct), the filter tile key (gt, kt, ct).
+      const int64_t ifmapLoads = ctN == 1 && N == 1 && etN == 1 ? G : steps;
+      const int64_t filterLoads = ctN == 1 ? G : steps;
+      c.needWhole = (ifmapLoads > 1 ? 2 : 1) * ifmap +
+                    (filterLoads > 1 ? 2 : 1) * (Kg * cm.kernelFilterBytes) +
+                    (stores > 1 ? 2 : 1) * (Kg * kernelPsumBytes);
+      // With Kt < Kg: ktN >= 2, so stores, steps and filter loads are all >= 2 (doubled);
+      // the ifmap is refilled unless it is one tile of one image per group, one group.
+      const int64_t ifmapCopies = ctN == 1 && N == 1 && etN == 1 && G == 1 ? 1 : 2;
+      c.needFixed = ifmapCopies * ifmap;
+      c.needPerKernel = 2 * cm.kernelFilterBytes + 2 * kernelPsumBytes;
+      // It fits with whole kernels, or with two or more kernel tiles (Kt >= 1 of them).
+      const int64_t leastNeed =
+          Kg >= 2 ? std::min(c.needWhole, c.needFixed + c.needPerKernel) : c.needWhole;
+      t.leastTraffic = mode == 0 ? c.wholeTraffic : std::min(t.leastTraffic, c.wholeTraffic);
+      t.leastNeed = mode == 0 ? leastNeed : std::min(t.leastNeed, leastNeed);
+    }
   }
   if (stage >= 3) t.classes = s.rowTileClasses();  // closed-form size
   t.stage = stage;
@@ -301,81 +399,97 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   const int64_t kbL = Kg;  // kernel tiles hold any number of kernels
   TilingCandidate best;
   bool paddingRejected = false;
-  for (size_t ti = 0; ti < tilings_.size(); ++ti) {
-    RowTiling& tiling = tilings_[ti];
-    if (best.found && best.traffic <= leastTraffic_) break;
-    ready(tiling, 1);
-    const int64_t rows = tiling.rows, etN = tiling.rowTiles;
-    // This tiling moves at least filters + ifmapOnce + outputs: skip it if that cannot win.
-    if (best.found && filterBytes_ + tiling.ifmapOnce + tiling.outTraffic >= best.traffic)
-      continue;
-    EyerissSchedule g = s;
-    g.stripRows = tiling.stripRows, g.hSlots = tiling.hSlots, g.stacks = tiling.stacks;
-    for (size_t mode = 0; mode < modes_.size(); ++mode) {
-      const ChannelMode& cm = modes_[mode];
-      const bool channelTiled = cm.tiled;
-      const int64_t Ct = cm.tileChannels;  // the smallest tile of the mode needs least
-      g.channelsPerPe = cm.q, g.chain = cm.chain;
-      const int64_t ctN = ceilDiv(Cg, Ct);
-      const bool resident = !channelTiled && etN == 1 && N == 1;
-      const __int128 filterTraffic = cm.filterBytes * (channelTiled ? N * etN : 1);
-      // Every kernel tiling of this candidate moves at least this (ktN >= 1).
-      if (best.found && filterTraffic + tiling.ifmapOnce + tiling.outTraffic >= best.traffic)
-        continue;
-      ModeNeed& need = modeNeeds_[ti * modes_.size() + mode];
-      if (!need.ready) {
-        need.ready = true;
-        need.needWhole = needBytes(g, 1, Kg, Ct, rows, {G, 1, etN, ctN});
-        // With Kt < Kg: ktN >= 2, so stores, steps and filter loads are all >= 2 (doubled);
-        // the ifmap is refilled unless it is one tile of one image per group, one group.
-        const int64_t ifmapCopies = ctN == 1 && N == 1 && etN == 1 && G == 1 ? 1 : 2;
-        need.needFixed =
-            ifmapCopies * roundUp(g.ifmapTileBytes(1, Ct, g.inRowsMax(rows)), g.ifmapBusBytes);
-        need.needPerKernel =
-            2 * g.filterTileBytes(1, 1, Ct) + 2 * g.stripGroupsOf(rows) * g.Q * g.cols * 4;
+  const size_t modeCount = modes_.size();
+  if (B >= leastNeed_) {  // else no candidate fits
+    for (size_t ti = 0; ti < tilings_.size(); ++ti) {
+      if (best.found && best.traffic <= leastTraffic_) break;
+      if (tilings_[ti].stage < 1) ready(ti, 1);
+      RowTiling& tiling = tilings_[ti];
+      // No candidate of this tiling fits, or moves less than the best: skip it.
+      if (B < tiling.leastNeed || (best.found && tiling.leastTraffic >= best.traffic)) continue;
+      const Candidate* cand = &candidates_[ti * modeCount];
+      for (size_t mode = 0; mode < modeCount; ++mode) {
+        const Candidate& c = cand[mode];
+        // Every kernel tiling of this candidate moves at least this (ktN >= 1).
+        if (best.found && c.wholeTraffic >= best.traffic) continue;
+        int64_t Kt = Kg;
+        if (c.needWhole > B) {
+          // The most kernels of two or more tiles that fit (the need grows with the tile).
+          Kt = kbL < 2 || c.needFixed + c.needPerKernel > B
+                   ? 0
+                   : std::min(kbL - 1, (B - c.needFixed) / c.needPerKernel);
+          if (Kt < 1) continue;
+        }
+        // filter traffic + ifmapOnce * (resident ? 1 : ktN) + outputs
+        const __int128 traffic =
+            c.resident || Kt == Kg
+                ? c.wholeTraffic
+                : c.wholeTraffic + __int128(ceilDiv(Kg, Kt) - 1) * tiling.ifmapOnce;
+        if (best.found && traffic >= best.traffic) continue;
+        ready(ti, 3);
+        if (tiling.classes > 64) {  // bounded closed form (absurd padding only)
+          paddingRejected = true;
+          break;  // the next row tiling
+        }
+        best = {true, mode, tiling.rows, Kt, traffic};
       }
-      int64_t Kt = Kg;
-      if (need.needWhole > B) {
-        // The most kernels of two or more tiles that fit (the need grows with the tile).
-        Kt = kbL < 2 || need.needFixed + need.needPerKernel > B
-                 ? 0
-                 : std::min(kbL - 1, (B - need.needFixed) / need.needPerKernel);
-        if (Kt < 1) continue;
-      }
-      const int64_t ktN = ceilDiv(Kg, Kt);
-      const __int128 traffic =
-          filterTraffic + tiling.ifmapOnce * (resident ? 1 : ktN) + tiling.outTraffic;
-      if (best.found && traffic >= best.traffic) continue;
-      ready(tiling, 3);
-      if (tiling.classes > 64) {  // bounded closed form (absurd padding only)
-        paddingRejected = true;
-        break;  // the next row tiling
-      }
-      best = {true, mode, rows, Kt, traffic};
+    }
+    if (!best.found && !leastNeedExact_) {
+      // Nothing fitted, so every tiling was readied: the least need of all candidates bounds
+      // the buffer of every later plan that can find one.
+      int64_t least = std::numeric_limits<int64_t>::max();
+      for (const RowTiling& t : tilings_) least = std::min(least, t.leastNeed);
+      leastNeed_ = std::max(leastNeed_, least);
+      leastNeedExact_ = true;
+      PublishedLeastNeed& p = publishedLeastNeed;
+      p.valid = true, p.bytes = leastNeed_;
+      std::copy(inputs_, inputs_ + kInputFields, p.inputs);
     }
   }
-  if (!best.found && paddingRejected)
-    return fail(
-        fmt::format("layer '{}': padding {} spans too many row tiles that fit a {}-byte "
-                    "buffer (over 64 distinct edge tiles)",
-                    layer.name, s.padTop, B));
   if (!best.found) {
+    if (!reason) return false;
+    if (paddingRejected)
+      return fail(
+          fmt::format("layer '{}': padding {} spans too many row tiles that fit a {}-byte "
+                      "buffer (over 64 distinct edge tiles)",
+                      layer.name, s.padTop, B));
     EyerissSchedule one = s;
     setStrips(one, 1);
     one.channelsPerPe = modes_.back().q, one.chain = modes_.back().chain;
-    return fail(fmt::format(
-        "global buffer of {} bytes is below the smallest tile ({} bytes: one output row, one "
-        "kernel, {} channel(s))",
-        B, needBytes(one, 1, 1, modes_.back().tileChannels, 1), modes_.back().tileChannels));
+    // The batched path's fallbacks ask for this reason once per small buffer: built directly,
+    // it costs a fraction of fmt::format's parse (same text).
+    const int64_t channels = modes_.back().tileChannels;
+    std::string why = "global buffer of ";
+    why.reserve(160);
+    why += std::to_string(B);
+    why += " bytes is below the smallest tile (";
+    why += std::to_string(needBytes(one, 1, 1, channels, 1));
+    why += " bytes: one output row, one kernel, ";
+    why += std::to_string(channels);
+    why += " channel(s))";
+    return fail(std::move(why));
   }
 
   // [Mapper] free dimensions (same traffic) split towards kTargetSteps steps, in whole kernel
   // blocks / channel groups, and only while the tiling still fits.
   const int64_t rows = best.rows, etN = ceilDiv(s.P, rows);
   setStrips(s, rows);
-  auto fits = [&](int64_t g, int64_t k, int64_t c) { return needBytes(s, g, k, c, rows) <= B; };
   const ChannelMode& mode = modes_[best.mode];
   s.channelsPerPe = mode.q, s.chain = mode.chain;
+  // needBytes(s, g, k, c, rows) with what does not depend on (g, k, c) taken out.
+  const int64_t inRows = s.inRowsMax(rows);
+  const int64_t kernelPsumBytes = s.stripGroupsOf(rows) * s.Q * s.cols * 4;
+  const int64_t filterWords = s.rFolds * s.channelsPerPe * s.S * s.rows;
+  auto need = [&](int64_t g, int64_t k, int64_t c) {
+    const int64_t gtN = ceilDiv(G, g), ktN = ceilDiv(Kg, k), ctN = ceilDiv(Cg, c);
+    const int64_t stores = gtN * ktN * N * etN, steps = stores * ctN;
+    const int64_t ifmapLoads = ctN == 1 && N == 1 && etN == 1 ? gtN : steps;
+    const int64_t filterLoads = ctN == 1 ? gtN * ktN : steps;
+    return (ifmapLoads > 1 ? 2 : 1) * roundUp(s.ifmapTileBytes(g, c, inRows), s.ifmapBusBytes) +
+           (filterLoads > 1 ? 2 : 1) * (g * k * s.channelGroupsOf(c) * filterWords) +
+           (stores > 1 ? 2 : 1) * (g * k * kernelPsumBytes);
+  };
+  auto fits = [&](int64_t g, int64_t k, int64_t c) { return need(g, k, c) <= B; };
   const int64_t cgWidth = mode.q * mode.chain;
   int64_t gT = 1, Kt = best.tileKernels, Ct = Cg;
   if (!mode.tiled) {
@@ -403,9 +517,8 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
     Ct = mode.tileChannels;  // a part of one channel group: as small as the mode says
   } else {
     const int64_t groupsL = ceilDiv(Cg, cgWidth);
-    const int64_t fitM = largestFitting(1, groupsL - 1, [&](int64_t m) {
-      return needBytes(s, 1, Kt, m * cgWidth, rows) <= B;
-    });
+    const int64_t fitM =
+        largestFitting(1, groupsL - 1, [&](int64_t m) { return fits(1, Kt, m * cgWidth); });
     const int64_t stepsOther = ceilDiv(Kg, Kt) * N * etN;
     const int64_t want = std::min(ceilDiv(kTargetSteps, stepsOther), groupsL);
     const int64_t ctN = std::max(want, ceilDiv(Cg, fitM * cgWidth));
@@ -414,7 +527,7 @@ bool EyerissPlanner::plan(int64_t bufferBytes, EyerissSchedule& s, EyerissTiming
   s.tileGroups = gT, s.tileKernels = Kt, s.tileChannels = Ct, s.tileRows = rows;
   s.groupTiles = ceilDiv(G, gT), s.kernelTiles = ceilDiv(Kg, Kt);
   s.channelTiles = ceilDiv(Cg, Ct), s.rowTiles = etN;
-  s.bufferNeedBytes = needBytes(s, gT, Kt, Ct, rows);
+  s.bufferNeedBytes = need(gT, Kt, Ct);
   s.kernelsPerPe = std::min(s.kernelsPerPe, Kt);  // a PE never holds more than the tile's
   if (best.traffic > (__int128(1) << 60))
     return fail(
@@ -472,9 +585,22 @@ void EyerissPlanner::timed(const EyerissSchedule& s, EyerissTiming& timing) {
   timings_.back().timing = timing;
 }
 
+namespace {
+
+// The scalar entry points plan with one planner per thread: its memory is reused, and a reset
+// to the same layer view and design (the batched path's fallbacks, one per buffer size) keeps
+// what it computed.
+EyerissPlanner& scalarPlanner(const Layer& layer, const ArrayConfig& config) {
+  thread_local EyerissPlanner planner;
+  planner.reset(layer, config);
+  return planner;
+}
+
+}  // namespace
+
 bool planEyeriss(const Layer& layer, const ArrayConfig& config, EyerissSchedule& s,
                  std::string* reason) {
-  return EyerissPlanner(layer, config).plan(config.bufferBytes, s, nullptr, reason);
+  return scalarPlanner(layer, config).plan(config.bufferBytes, s, nullptr, reason);
 }
 
 namespace {
@@ -507,7 +633,7 @@ class EyerissModel final : public CostModel {
     cost.macs = layer.macs();
     EyerissSchedule s;
     EyerissTiming t;
-    if (!EyerissPlanner(layer, config).plan(config.bufferBytes, s, &t, &cost.reason)) return cost;
+    if (!scalarPlanner(layer, config).plan(config.bufferBytes, s, &t, &cost.reason)) return cost;
     return finish(layer, config, s, t);
   }
 
@@ -536,7 +662,7 @@ class EyerissModel final : public CostModel {
       if (!haveShape) best.rows = cand.rows, best.cols = cand.cols, haveShape = true;
       EyerissSchedule s;
       EyerissTiming t;
-      if (!EyerissPlanner(layer, cand).plan(cand.bufferBytes, s, &t, nullptr)) continue;
+      if (!scalarPlanner(layer, cand).plan(cand.bufferBytes, s, &t, nullptr)) continue;
       const int64_t cycles = t.cycles;
       if (bestCycles < 0 || cycles < bestCycles) {
         bestCycles = cycles;

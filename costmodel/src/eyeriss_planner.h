@@ -1,9 +1,14 @@
 // Internal: the Eyeriss-style mapper (planEyeriss) as an object. What does not depend on the
 // global buffer size (layer view, scratchpad checks, PE folding, the row tilings the mapper
 // ranks and their traffic and buffer needs) is computed once per (layer, array shape); plan()
-// runs the mapper for one buffer size. planEyeriss() is one planner used once; the batched
-// path (batch_eyeriss.cpp) plans one (layer, shape) for many buffer sizes with the memo on, so
-// a schedule that recurs across buffer sizes is timed once. Both run the same code.
+// runs the mapper for one buffer size. The scalar entry points (planEyeriss, evaluate,
+// configFor) share one planner per thread; the batched path (batch_eyeriss.cpp) plans one
+// (layer, shape) for many buffer sizes with the memo on, so a schedule that recurs across
+// buffer sizes is timed once. Both run the same code. Everything a planner keeps is a pure
+// function of (layer view, design but its buffer): a reset to the same inputs keeps it, and the
+// least buffer any candidate fits, once a failing plan has found it, is handed to the thread's
+// next planner of the same inputs (the batched path's fallback to evaluate()), which then
+// rejects smaller buffers in O(1).
 #pragma once
 
 #include <cstdint>
@@ -35,7 +40,8 @@ class EyerissPlanner {
   // is not used. `layer` must outlive the planner (reasons name it).
   EyerissPlanner(const Layer& layer, const ArrayConfig& config);
   EyerissPlanner() = default;
-  // Re-targets the planner (memo off), keeping its memory.
+  // Re-targets the planner (memo off), keeping its memory, and everything it computed when the
+  // layer view and the design (but the name and the buffer) are unchanged.
   void reset(const Layer& layer, const ArrayConfig& config);
 
   // planEyeriss for a global buffer of bufferBytes; `timing` (if given) receives
@@ -58,25 +64,48 @@ class EyerissPlanner {
   // least this large (the memo then plans only the first).
   int64_t saturationBytes() const { return saturationBytes_; }
 
+  // What reset() reads of the layer and the config (all but the name): a reset to equal inputs
+  // keeps what the planner has computed (it is a pure function of them).
+  static constexpr int kInputFields = 26;
+
  private:
   // One row tiling the mapper ranks (in the mapper's order), its buffer-independent figures
-  // filled on first use.
+  // (and those of its candidates, one per channel mode) filled when the mapper first reaches it.
   struct RowTiling {
     int64_t rows = 0;
-    int stage = 0;  // 0: nothing yet, 1: strips and traffic, 3: closed-form size too
+    int stage = 0;  // 0: nothing yet, 1: strips, traffic and candidates, 3: closed-form size too
     int64_t rowTiles = 0;
     int64_t stripRows = 0, hSlots = 0, stacks = 0;  // strip geometry of this tile height
     __int128 ifmapOnce = 0, outTraffic = 0;
+    __int128 leastTraffic = 0;  // the least wholeTraffic of its candidates: none moves less
+    int64_t leastNeed = 0;      // the least need of its candidates: none fits a smaller buffer
     int64_t classes = 0;
   };
-  void ready(RowTiling& t, int stage);
+  // One (row tiling, channel mode) candidate: its traffic with whole kernels (Kt = Kg: every
+  // kernel tiling moves at least this) and its buffer need: with whole kernels, and with two or
+  // more kernel tiles needFixed + Kt * needPerKernel (the copy counts are then fixed and the
+  // filter and psum regions grow linearly with Kt), so the fewest kernel tiles that fit is one
+  // division. They do not depend on the buffer.
+  struct Candidate {
+    __int128 wholeTraffic = 0;
+    int64_t needWhole = 0, needFixed = 0, needPerKernel = 0;
+    bool resident = false;  // the ifmap is loaded once whatever the kernel tiling
+  };
+  void ready(size_t tiling, int stage);
   void timed(const EyerissSchedule& s, EyerissTiming& timing);
+  bool sameInputs(const Layer& layer, const ArrayConfig& config,
+                  int64_t (&key)[kInputFields]) const;
+  // Takes the exact least need another planner of this thread found for the same inputs.
+  void adoptPublishedLeastNeed();
 
   const Layer* layer_ = nullptr;
   EyerissSchedule base_;  // everything but the tiles and the PE mapping
+  EyerissSchedule scratch_;  // base_ with a tiling's strips and a mode's PE mapping (ready())
   int failure_ = 0;       // 0 none, 1 no PEs, 2 a layer/scratchpad/RTL problem (reason_)
   bool dramFits_ = true;  // every tiling's DRAM footprint fits the RTL's (no check per plan)
   std::string reason_;
+  bool haveInputs_ = false;
+  int64_t inputs_[kInputFields] = {};
   __int128 leastTraffic_ = 0, filterBytes_ = 0;  // filterBytes_: least over the channel modes
   // How a tiling splits a group's channels, with the PE mapping it implies (eyeriss_model.cpp).
   struct ChannelMode {
@@ -84,18 +113,16 @@ class EyerissPlanner {
     int64_t tileChannels = 0;  // the mode's smallest channel tile
     int64_t q = 1, chain = 1;
     __int128 filterBytes = 0;  // filter words of the layer, loaded once
+    int64_t channelTiles = 1;  // ceil(Cg / tileChannels)
+    int64_t kernelFilterBytes = 0;  // filterTileBytes(1, 1, tileChannels)
   };
   std::vector<ChannelMode> modes_;
   std::vector<RowTiling> tilings_;
-  // Per (row tiling, channel mode), filled on first use (they do not depend on the buffer):
-  // the need with whole kernels (Kt = Kg), and with two or more kernel tiles the need
-  // needFixed + Kt * needPerKernel (the copy counts are then fixed and the filter and psum
-  // regions grow linearly with Kt), so the fewest kernel tiles that fit is one division.
-  struct ModeNeed {
-    bool ready = false;
-    int64_t needWhole = 0, needFixed = 0, needPerKernel = 0;
-  };
-  std::vector<ModeNeed> modeNeeds_;  // tiling * modes_.size() + mode
+  std::vector<Candidate> candidates_;  // tiling * modes_.size() + mode, once the tiling is ready
+  // No candidate fits a buffer below this: a bound from the smallest tile at reset, the least
+  // need over all candidates once a plan has seen them all.
+  int64_t leastNeed_ = 0;
+  bool leastNeedExact_ = false;
   int64_t saturationBytes_ = 0;
 
   bool memo_ = false;

@@ -210,28 +210,6 @@ struct Classes {
   void add(int64_t v, int64_t c) { value[n] = v, count[n] = c, ++n; }
 };
 
-// 0, interior, next-to-last, last. When the last tile is as large as the others, the
-// next-to-last index behaves like the interior ones and joins them.
-void loopClasses(int64_t radix, bool evenLast, Classes& c) {
-  if (radix <= 2 || (radix == 3 && !evenLast)) {
-    for (int64_t v = 0; v < radix; ++v) c.add(v, 1);
-  } else if (evenLast) {
-    c.add(0, 1), c.add(1, radix - 2), c.add(radix - 1, 1);
-  } else {
-    c.add(0, 1), c.add(1, radix - 3), c.add(radix - 2, 1), c.add(radix - 1, 1);
-  }
-}
-
-// Work of a step depends only on which of (gt, kt, et, ct) is the last index. work[key], key
-// bits: last group tile, last kernel tile, last row tile, last channel tile; extents per loop
-// (gt, kt, n, et, ct) at index 0 and at the last index.
-void stepWorks(const EyerissSchedule& s, const int64_t full[5], const int64_t lastSize[5],
-               EyerissSchedule::TileWork work[16]) {
-  for (int key = 0; key < 16; ++key)
-    work[key] = s.tileWork(key & 1 ? lastSize[0] : full[0], key & 2 ? lastSize[1] : full[1],
-                           key & 8 ? lastSize[4] : full[4], key & 4 ? lastSize[3] : full[3]);
-}
-
 }  // namespace
 
 bool EyerissSchedule::rowTileInterior(int64_t& first, int64_t& last) const {
@@ -259,9 +237,7 @@ struct CeilDivider {
   int64_t d;
   int shift = -1;
   explicit CeilDivider(int64_t divisor) : d(divisor) {
-    if ((d & (d - 1)) == 0)
-      for (shift = 0; (int64_t(1) << shift) < d; ++shift) {
-      }
+    if ((d & (d - 1)) == 0) shift = __builtin_ctzll(uint64_t(d));
   }
   int64_t operator()(int64_t n) const {
     return shift >= 0 ? (n + d - 1) >> shift : (n + d - 1) / d;
@@ -274,80 +250,112 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
   EyerissTiming t;
   // Loops: 0 gt, 1 kt, 2 n, 3 et, 4 ct.
   const int64_t radix[5] = {s.groupTiles, s.kernelTiles, s.images, s.rowTiles, s.channelTiles};
-  Classes cls[5];
-  loopClasses(radix[0], s.groups % s.tileGroups == 0, cls[0]);
-  loopClasses(radix[1], s.groupKernels % s.tileKernels == 0, cls[1]);
-  loopClasses(radix[2], true, cls[2]);
-  loopClasses(radix[4], s.groupChannels % s.tileChannels == 0, cls[4]);
-  {
-    int64_t first, last;
-    const bool interior = s.rowTileInterior(first, last);
-    if (s.rowTiles - (interior ? last - first : 0) > Classes::kMax)
-      return t;  // the mapper never builds such a tiling
-    if (interior) {
-      for (int64_t v = 0; v < first; ++v) cls[3].add(v, 1);
-      cls[3].add(first, last - first + 1);
-      for (int64_t v = last + 1; v < s.rowTiles; ++v) cls[3].add(v, 1);
-    } else {
-      for (int64_t v = 0; v < s.rowTiles; ++v) cls[3].add(v, 1);
-    }
+  int64_t first = 0, last = -1;  // interior row tiles
+  const bool interior = s.rowTileInterior(first, last);
+  if (s.rowTiles - (interior ? last - first : 0) > Classes::kMax)
+    return t;  // the mapper never builds such a tiling
+  // Extent of tile v of each loop (groupsAt, kernelsAt, 1, outRowsAt, channelsAt): the tile
+  // size, the rest at the last index.
+  const int64_t total[5] = {s.groups, s.groupKernels, s.images, s.P, s.groupChannels};
+  const int64_t tile[5] = {s.tileGroups, s.tileKernels, 1, s.tileRows, s.tileChannels};
+  int64_t full[5], lastSize[5];  // extents at index 0 and at the last index
+  for (int d = 0; d < 5; ++d) {
+    lastSize[d] = total[d] - (radix[d] - 1) * tile[d];
+    full[d] = radix[d] == 1 ? lastSize[d] : tile[d];
   }
-  // Per class: its own extents and those of the index after it (when this loop advances).
-  // Indices before a class are never last, so they have full extents; restarted loops are at
-  // index 0 (next step) or at their last index (previous step).
+  // Work of a step (tileWork) depends only on its tile extents: its passes are the product of
+  // one factor per loop (groups, kernel blocks, strip groups, channel groups; the images loop
+  // has none), each at the full or the last extent, and every pass takes passCycles().
+  const int64_t factor[5][2] = {{full[0], lastSize[0]},
+                                {s.kernelBlocksOf(full[1]), s.kernelBlocksOf(lastSize[1])},
+                                {1, 1},
+                                {s.stripGroupsOf(full[3]), s.stripGroupsOf(lastSize[3])},
+                                {s.channelGroupsOf(full[4]), s.channelGroupsOf(lastSize[4])}};
+  // Per class: its own extents and those of the index after it (when this loop advances), and
+  // its work factor. Indices before a class are never last, so they have full extents;
+  // restarted loops are at index 0 (next step) or at their last index (previous step).
   struct Extent {
     int64_t own, next;      // groups / kernels / channels / output rows
     int64_t inOwn, inNext;  // row tiles: input rows fetched
     bool first, last;
   };
+  Classes cls[5];
   Extent ext[5][Classes::kMax];
-  auto size = [&](int d, int64_t v) {
-    switch (d) {
-      case 0:
-        return s.groupsAt(v);
-      case 1:
-        return s.kernelsAt(v);
-      case 3:
-        return s.outRowsAt(v);
-      case 4:
-        return s.channelsAt(v);
-      default:
-        return int64_t(1);
+  int64_t workFactor[5][Classes::kMax];
+  auto add = [&](int d, int64_t v, int64_t count) {
+    const int i = cls[d].n;
+    cls[d].add(v, count);
+    Extent& e = ext[d][i];
+    e.first = v == 0, e.last = v == radix[d] - 1;
+    e.own = e.last ? lastSize[d] : full[d];
+    e.next = e.last ? 0 : v + 1 == radix[d] - 1 ? lastSize[d] : full[d];
+    e.inOwn = e.inNext = 0;
+    workFactor[d][i] = factor[d][e.last];
+  };
+  // 0, interior, next-to-last, last. When the last tile is as large as the others, the
+  // next-to-last index behaves like the interior ones and joins them.
+  auto loop = [&](int d, bool evenLast) {
+    const int64_t r = radix[d];
+    if (r <= 2 || (r == 3 && !evenLast)) {
+      for (int64_t v = 0; v < r; ++v) add(d, v, 1);
+    } else if (evenLast) {
+      add(d, 0, 1), add(d, 1, r - 2), add(d, r - 1, 1);
+    } else {
+      add(d, 0, 1), add(d, 1, r - 3), add(d, r - 2, 1), add(d, r - 1, 1);
     }
   };
-  int64_t full[5] = {}, lastSize[5] = {};  // extents at index 0 and at the last index
-  for (int d = 0; d < 5; ++d) {
-    full[d] = size(d, 0), lastSize[d] = size(d, radix[d] - 1);
-    for (int i = 0; i < cls[d].n; ++i) {
-      const int64_t v = cls[d].value[i];
-      Extent& e = ext[d][i];
-      e.first = v == 0, e.last = v == radix[d] - 1;
-      e.own = size(d, v);
-      e.next = e.last ? 0 : size(d, v + 1);
-      e.inOwn = d == 3 ? s.inRowsAt(v) : 0;
-      e.inNext = d == 3 && !e.last ? s.inRowsAt(v + 1) : 0;
+  loop(0, s.groups % s.tileGroups == 0);
+  loop(1, s.groupKernels % s.tileKernels == 0);
+  loop(2, true);
+  loop(4, s.groupChannels % s.tileChannels == 0);
+  // Row tiles: the interior counts once, every other tile is a class of its own.
+  for (int64_t v = 0; v < s.rowTiles; ++v) {
+    if (interior && v == first) {
+      add(3, first, last - first + 1);
+      v = last;
+    } else {
+      add(3, v, 1);
     }
+  }
+  for (int i = 0; i < cls[3].n; ++i) {
+    Extent& e = ext[3][i];
+    const int64_t v = cls[3].value[i];
+    e.inOwn = s.inRowsAt(v);
+    if (!e.last) e.inNext = s.inRowsAt(v + 1);
   }
   const int64_t inFirst = s.inRowsAt(0);
   const CeilDivider dma(s.dramBytesPerCycle);
   auto read = [&](int64_t bytes) { return bytes == 0 ? 0 : s.dramLatency + dma(bytes); };
   auto write = [&](int64_t bytes) { return bytes == 0 ? 0 : s.pipelineDepth + dma(bytes); };
 
-  EyerissSchedule::TileWork work[16];
-  stepWorks(s, full, lastSize, work);
+  const int64_t pqS = s.kernelsPerPe * s.channelsPerPe * s.S;
+  const int64_t feedPerPass = s.channelsPerPe * s.chain * (s.S + (s.Q - 1) * s.shiftTaps());
+  // macCycles + spadLoadCycles + feedCycles + drainCycles of one pass
+  const int64_t passCycles = s.Q * pqS + pqS + feedPerPass + s.Q * s.kernelsPerPe;
+  // filterTileBytes(g, k, c) = g * k * channel groups(c) * filterWords; channel groups of the
+  // full channel tile and of the tile after each channel class.
+  const int64_t filterWords = s.rFolds * s.channelsPerPe * s.S * s.rows;
+  const int64_t groupsFull = factor[4][0];
+  int64_t groupsNext[Classes::kMax];
+  for (int i = 0; i < cls[4].n; ++i)
+    groupsNext[i] = ext[4][i].last ? 0 : s.channelGroupsOf(ext[4][i].next);
+  // storeTileBytes(g, k, rows) = g * k * strip groups(rows) * storeWords.
+  const int64_t storeWords = s.Q * s.cols * s.outputBytes;
+  const int64_t stripsFull = factor[3][0], stripsLast = factor[3][1];
 
-  const int64_t loadFirst = s.filterTileBytes(size(0, 0), size(1, 0), size(4, 0)) +
-                            s.ifmapTileBytes(size(0, 0), size(4, 0), inFirst);
+  const int64_t loadFirst =
+      full[0] * full[1] * groupsFull * filterWords + s.ifmapTileBytes(full[0], full[4], inFirst);
   t.firstLoadCycles = read(loadFirst);
   t.dramReadBytes = loadFirst;
-  int64_t sum = 0;
+  int64_t sum = 0, passes = 0;
   int idx[5] = {0, 0, 0, 0, 0};
   for (;;) {
     const Extent* e[5];
     int64_t mult = 1;
     for (int d = 0; d < 5; ++d) e[d] = &ext[d][idx[d]], mult *= cls[d].count[idx[d]];
-    const int key = e[0]->last | e[1]->last << 1 | e[3]->last << 2 | e[4]->last << 3;
-    const EyerissSchedule::TileWork& w = work[key];
+    // tileWork(groups, kernels, channels, output rows) of this step
+    const int64_t stepPasses = workFactor[0][idx[0]] * workFactor[1][idx[1]] *
+                               workFactor[3][idx[3]] * workFactor[4][idx[4]] * s.rFolds;
 
     // Next step: the innermost loop not at its last index advances, inner ones restart.
     int64_t next = 0;
@@ -358,13 +366,14 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
       const int64_t k = j == 1 ? e[1]->next : j < 1 ? full[1] : e[1]->own;
       const int64_t in = j == 3 ? e[3]->inNext : j < 3 ? inFirst : e[3]->inOwn;
       const int64_t c = j == 4 ? e[4]->next : full[4];
+      const int64_t cg = j == 4 ? groupsNext[idx[4]] : groupsFull;
       // Filter tile key (gt, kt, ct), ifmap tile key (gt, n, et, ct): loops that restart
       // change their index only if they have more than one.
       const bool ctMoves = j == 4 || radix[4] > 1;
       const bool filter = j <= 1 || ctMoves;
       const bool ifmap = j != 1 || radix[2] > 1 || radix[3] > 1 || ctMoves;
       const int64_t bytes =
-          (filter ? s.filterTileBytes(g, k, c) : 0) + (ifmap ? s.ifmapTileBytes(g, c, in) : 0);
+          (filter ? g * k * cg * filterWords : 0) + (ifmap ? s.ifmapTileBytes(g, c, in) : 0);
       next = read(bytes);
       t.dramReadBytes += mult * bytes;
     }
@@ -377,21 +386,24 @@ EyerissTiming eyerissTiming(const EyerissSchedule& s) {
       if (j >= 0) {
         const int64_t g = j == 0 ? full[0] : e[0]->own;
         const int64_t k = j == 1 ? full[1] : j < 1 ? lastSize[1] : e[1]->own;
-        const int64_t rowsOut = j == 3 ? full[3] : lastSize[3];
-        prevStore = write(s.storeTileBytes(g, k, rowsOut));
+        const int64_t strips = j == 3 ? stripsFull : stripsLast;
+        prevStore = write(g * k * strips * storeWords);
       }
     }
-    sum += mult * std::max({w.cycles(), next, prevStore});
-    t.macCycles += mult * w.macCycles;
-    t.passOverheadCycles += mult * (w.spadLoadCycles + w.feedCycles + w.drainCycles);
-    t.passes += mult * w.passes;
-    if (e[4]->last) t.dramWriteBytes += mult * s.storeTileBytes(e[0]->own, e[1]->own, e[3]->own);
+    sum += mult * std::max({stepPasses * passCycles, next, prevStore});
+    passes += mult * stepPasses;
+    if (e[4]->last)
+      t.dramWriteBytes += mult * (e[0]->own * e[1]->own * workFactor[3][idx[3]] * storeWords);
 
     int d = 4;
     while (d >= 0 && ++idx[d] == cls[d].n) idx[d--] = 0;
     if (d < 0) break;
   }
-  t.lastStoreCycles = write(s.storeTileBytes(lastSize[0], lastSize[1], lastSize[3]));
+  // Every pass alike: the totals of the steps' TileWork.
+  t.passes = passes;
+  t.macCycles = passes * s.Q * pqS;
+  t.passOverheadCycles = passes * (pqS + feedPerPass + s.Q * s.kernelsPerPe);
+  t.lastStoreCycles = write(lastSize[0] * lastSize[1] * stripsLast * storeWords);
   t.cycles = t.firstLoadCycles + sum + t.lastStoreCycles + s.dramLatency;
   t.steps = s.stepCount();
   return t;

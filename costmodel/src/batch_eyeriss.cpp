@@ -103,6 +103,19 @@ void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out
   }
 }
 
+// What evaluate() returns for a valid layer and design whose mapper finds no schedule: the MACs
+// and the mapper's reason, from a planner reset to this point's own layer (the reason may name
+// it; a reset to the same inputs keeps what the planner computed).
+Cost rejected(EyerissPlanner& planner, const Layer& layer, const ArrayConfig& c) {
+  Cost cost;
+  cost.macs = layer.macs();
+  EyerissSchedule s;
+  EyerissTiming t;
+  planner.reset(layer, c);
+  planner.plan(c.bufferBytes, s, &t, &cost.reason);
+  return cost;
+}
+
 // Everything of an Eyeriss-style config the model reads, but the buffer size.
 std::array<int64_t, 9> shapeOf(const ArrayConfig& c) {
   return {c.rows,
@@ -149,6 +162,7 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
   FinishChunks<Planned> chunks(finish, model.tech(), out, order.size());
   std::vector<Planned>& done = chunks.points();
   EyerissPlanner planner;
+  EyerissPlanner named;  // for the reasons of points that do not plan
   for (size_t g = 0; g < order.size();) {
     size_t end = g + 1;
     while (end < order.size() && order[end].cls == order[g].cls &&
@@ -175,7 +189,7 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
       if (previousPlanned)
         done.push_back(planned(i, layer, c, s, t));
       else
-        out.set(i, model.evaluate(layers[points[i].layer], c));  // its reason, its name
+        out.set(i, rejected(named, layers[points[i].layer], c));  // its reason, its name
     }
     g = end;
   }
@@ -241,6 +255,7 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   std::vector<Best> best;
   std::vector<Candidate> candidates;
   std::vector<EyerissPlanner> planners;
+  EyerissPlanner named;  // for the reasons of cells no shape plans
   std::vector<char> memoOn;  // per planner of the group
   EyerissSchedule s;
   EyerissTiming t;
@@ -334,7 +349,7 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
         design.bufferBytes = buffers[b];
         design.rows = firstRows, design.cols = pes / firstRows;
         out.configs[i] = design;
-        out.set(i, model.evaluate(layers[points[i].layer], design));
+        out.set(i, rejected(named, layers[points[i].layer], design));
         continue;
       }
       design.bufferBytes = buffers[b];

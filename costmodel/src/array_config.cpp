@@ -38,7 +38,7 @@ void ArrayConfig::validate() const {
     check("ifmap spad", ifmapSpad, 1, 1 << 16);
     check("psum spad", psumSpad, 1, 1 << 16);
   }
-  check("buffer bytes", bufferBytes, 1, int64_t(1) << 34);
+  check("buffer bytes", bufferBytes, 1, kMaxBufferBytes);
   check("data bits", dataBits, 8, 8);
   check("acc bits", accBits, 32, 32);
   if (outputBytes != 1 && outputBytes != 4)
@@ -47,6 +47,15 @@ void ArrayConfig::validate() const {
   check("pipeline depth", pipelineDepth, 1, 64);
   check("DRAM bytes/cycle", dramBytesPerCycle, 1, int64_t(1) << 30);
   check("DRAM latency", dramLatencyCycles, 0, 100000);
+}
+
+bool ArrayConfig::valid() const {
+  try {
+    validate();
+    return true;
+  } catch (const ConfigError&) {
+    return false;
+  }
 }
 
 }  // namespace analects

@@ -28,8 +28,10 @@ void CostBatch::resize(size_t n) {
 }
 
 void allocateUninitialized(CostBatch& out, size_t n) {
-  out.feasible.assign(n, 0);
-  out.reason.assign(n, {});
+  // Kept entries of a reused batch are overwritten like new ones: feasible and reason by
+  // set() / the finishes (a reason cleared) / copyPoint().
+  out.feasible.resize(n);
+  out.reason.resize(n);
   for (CostBatch::Ints* a : {&out.cycles, &out.computeCycles, &out.dmaStallCycles,
                              &out.fillDrainCycles, &out.macs, &out.dramReadBytes,
                              &out.dramWriteBytes, &out.bufferNeedBytes})
@@ -164,10 +166,26 @@ void sortGroups(std::vector<GroupKey>& keys, size_t classCount) {
   auto less = [](const GroupKey& a, const GroupKey& b) {
     return std::tie(a.buffer, a.point) < std::tie(b.buffer, b.point);
   };
+  std::vector<GroupKey> scratch;
   for (size_t g = 0; g < groups.size(); ++g) {
     const auto first = sorted.begin() + ptrdiff_t(start[g]),
                last = sorted.begin() + ptrdiff_t(start[g + 1]);
-    if (!std::is_sorted(first, last, less)) std::sort(first, last, less);
+    const auto run = std::is_sorted_until(first, last, less);
+    if (run == last) continue;
+    // A layer class met again later in the batch with the same buffers (a network's repeated
+    // layers on the same designs): the group is copies of one ascending run, in point order,
+    // and interleaving them sorts it.
+    const size_t length = size_t(run - first), n = size_t(last - first);
+    bool copies = n % length == 0;
+    for (size_t k = length; copies && k < n; ++k)
+      copies = first[ptrdiff_t(k)].buffer == first[ptrdiff_t(k % length)].buffer;
+    if (!copies) {
+      std::sort(first, last, less);
+      continue;
+    }
+    scratch.assign(first, last);
+    const size_t runs = n / length;
+    for (size_t k = 0; k < n; ++k) first[ptrdiff_t(k)] = scratch[(k % runs) * length + k / runs];
   }
   keys.swap(sorted);
 }

@@ -139,18 +139,12 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
   std::vector<GroupKey> order;
   order.reserve(mine.size());
   ShapeIds<9> shapeIds;
+  ValidDesigns valid;
   for (uint32_t i : mine) {
     const EvalPoint& p = points[i];
     const ArrayConfig& c = p.config;
-    bool ok = classes.classOf[p.layer] >= 0 && c.style == Style::Eyeriss && c.rows >= 1 &&
-              c.cols >= 1 && c.bufferBytes >= 1;
-    if (ok) {
-      try {
-        c.validate();
-      } catch (const std::exception&) {
-        ok = false;
-      }
-    }
+    const bool ok = classes.classOf[p.layer] >= 0 && c.style == Style::Eyeriss && c.rows >= 1 &&
+                    c.cols >= 1 && c.bufferBytes >= 1 && valid(c);
     if (ok)
       order.push_back(
           {uint32_t(classes.classOf[p.layer]), shapeIds(shapeOf(c)), c.bufferBytes, i});
@@ -219,17 +213,14 @@ void eyerissCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   std::vector<GroupKey> order;
   order.reserve(mine.size());
   ShapeIds<1> peIds;
+  ValidDesigns valid;
   for (uint32_t i : mine) {
     const AllocPoint& p = points[i];
     bool ok = classes.classOf[p.layer] >= 0 && p.alloc.pes > 0 && p.alloc.bufferBytes > 0;
     if (ok) {
       ArrayConfig c = designFor(p.alloc);
       c.rows = c.cols = 1;
-      try {
-        c.validate();
-      } catch (const std::exception&) {
-        ok = false;
-      }
+      ok = valid(c);
     }
     if (ok)
       order.push_back(

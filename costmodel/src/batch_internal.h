@@ -78,6 +78,34 @@ class ShapeIds {
   uint32_t lastId_ = 0;
 };
 
+// ArrayConfig::valid() of many designs that mostly differ only in their buffer (a sweep's
+// points): the last valid design is remembered, and one equal to it but for the buffer has only
+// its buffer checked (validate() checks the buffer on its own).
+class ValidDesigns {
+ public:
+  bool operator()(const ArrayConfig& c) {
+    if (have_ && sameButBuffer(c, last_)) return c.bufferBytes >= 1 && c.bufferBytes <= kMaxBufferBytes;
+    if (!c.valid()) return false;
+    have_ = true;
+    last_ = c;
+    return true;
+  }
+
+ private:
+  static_assert(sizeof(ArrayConfig) == 16 * sizeof(int64_t),
+                "a field added to ArrayConfig must be compared in sameButBuffer()");
+  static bool sameButBuffer(const ArrayConfig& a, const ArrayConfig& b) {
+    return a.style == b.style && a.atomK == b.atomK && a.atomC == b.atomC && a.rows == b.rows &&
+           a.cols == b.cols && a.filterSpad == b.filterSpad && a.ifmapSpad == b.ifmapSpad &&
+           a.psumSpad == b.psumSpad && a.dataBits == b.dataBits && a.accBits == b.accBits &&
+           a.outputBytes == b.outputBytes && a.accDepthPixels == b.accDepthPixels &&
+           a.pipelineDepth == b.pipelineDepth && a.dramBytesPerCycle == b.dramBytesPerCycle &&
+           a.dramLatencyCycles == b.dramLatencyCycles;
+  }
+  bool have_ = false;
+  ArrayConfig last_;
+};
+
 // Points whose closed-form arithmetic is evaluated together: the per-style finish() runs over
 // chunks of this many planned points, so its temporaries stay in cache.
 constexpr size_t kFinishChunk = 512;

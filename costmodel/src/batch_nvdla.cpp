@@ -126,16 +126,11 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
   std::vector<GroupKey> order;
   order.reserve(mine.size());
   ShapeIds<7> shapeIds;
+  ValidDesigns valid;
   for (uint32_t i : mine) {
     const EvalPoint& p = points[i];
-    bool ok = classes.classOf[p.layer] >= 0 && p.config.style == Style::Nvdla;
-    if (ok) {
-      try {
-        p.config.validate();
-      } catch (const std::exception&) {
-        ok = false;
-      }
-    }
+    const bool ok =
+        classes.classOf[p.layer] >= 0 && p.config.style == Style::Nvdla && valid(p.config);
     if (ok)
       order.push_back({uint32_t(classes.classOf[p.layer]), shapeIds(shapeOf(p.config)),
                        p.config.bufferBytes, i});
@@ -206,17 +201,14 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   std::vector<GroupKey> order;
   order.reserve(mine.size());
   ShapeIds<1> peIds;
+  ValidDesigns valid;
   for (uint32_t i : mine) {
     const AllocPoint& p = points[i];
     bool ok = classes.classOf[p.layer] >= 0 && p.alloc.pes > 0 && p.alloc.bufferBytes > 0;
     if (ok) {
       ArrayConfig c = designFor(p.alloc);
       c.atomK = 1;
-      try {
-        c.validate();
-      } catch (const std::exception&) {
-        ok = false;
-      }
+      ok = valid(c);
     }
     if (ok)
       order.push_back(

@@ -14,6 +14,7 @@
 #include "analects/costmodel/eyeriss_schedule.h"
 #include "analects/costmodel/nvdla_schedule.h"
 #include "analects/costmodel/workload.h"
+#include "batch_internal.h"
 #include "eyeriss_planner.h"
 #include "nvdla_planner.h"
 #include "nvdla_timing.h"
@@ -775,4 +776,60 @@ TEST(PriceSchedules, EqualsCostOfTheMappersSchedules) {
     EXPECT_TRUE(same(c.at(from[k]), priced.at(k))) << "schedule " << k;
   EXPECT_THROW(priceNvdlaSchedules(*makeCostModel("eyeriss"), w.layers, scheduled),
                std::invalid_argument);
+}
+
+// sortGroups() orders a batch for the planners: each (class, shape) group's points together,
+// a class's groups together, buffers ascending (then point order) inside a group. Results do
+// not depend on the order, so the batch tests cannot see a wrong one: checked here directly,
+// on grids whose classes recur (copies of one run, interleaved by the fast path), shuffled
+// batches (sorted) and runs that are not copies.
+TEST(SortGroups, GroupsTogetherBuffersAscending) {
+  std::mt19937_64 rng(811);
+  for (int trial = 0; trial < 60; ++trial) {
+    const uint32_t classes = uint32_t(pick(rng, 1, 6));
+    std::vector<GroupKey> keys;
+    const int layers = int(pick(rng, 1, 20)), shapes = int(pick(rng, 1, 30));
+    const int64_t buffers = pick(rng, 1, 14);
+    for (int l = 0; l < layers; ++l) {
+      const uint32_t cls = uint32_t(pick(rng, 0, classes - 1));
+      for (int sh = 0; sh < shapes; ++sh)
+        for (int64_t b = 0; b < buffers; ++b) {
+          // trial % 3: a grid; 1: some buffers differ between a class's layers; 2: shuffled.
+          const int64_t buffer = trial % 3 == 1 && pick(rng, 0, 4) == 0 ? pick(rng, 1, 99) : 512 << b;
+          keys.push_back({cls, uint32_t(sh), buffer, uint32_t(keys.size())});
+        }
+    }
+    if (trial % 3 == 2) std::shuffle(keys.begin(), keys.end(), rng);
+    std::vector<GroupKey> sorted = keys;
+    sortGroups(sorted, classes);
+    ASSERT_EQ(sorted.size(), keys.size());
+    std::vector<char> seen(keys.size(), 0);
+    std::vector<std::pair<uint32_t, uint32_t>> groupsMet;
+    std::vector<uint32_t> classesMet;
+    for (size_t k = 0; k < sorted.size(); ++k) {
+      const GroupKey& x = sorted[k];
+      ASSERT_LT(x.point, keys.size());
+      ASSERT_FALSE(seen[x.point]) << "point " << x.point << " twice";
+      seen[x.point] = 1;
+      const GroupKey& in = keys[std::find_if(keys.begin(), keys.end(), [&](const GroupKey& y) {
+                             return y.point == x.point;
+                           }) - keys.begin()];
+      ASSERT_TRUE(in.cls == x.cls && in.shape == x.shape && in.buffer == x.buffer);
+      const bool newGroup = k == 0 || x.cls != sorted[k - 1].cls || x.shape != sorted[k - 1].shape;
+      if (newGroup) {
+        ASSERT_EQ(std::count(groupsMet.begin(), groupsMet.end(), std::make_pair(x.cls, x.shape)), 0)
+            << "group split, trial " << trial;
+        groupsMet.push_back({x.cls, x.shape});
+        if (k == 0 || x.cls != sorted[k - 1].cls) {
+          ASSERT_EQ(std::count(classesMet.begin(), classesMet.end(), x.cls), 0)
+              << "class split, trial " << trial;
+          classesMet.push_back(x.cls);
+        }
+      } else {
+        const GroupKey& prev = sorted[k - 1];
+        ASSERT_TRUE(prev.buffer < x.buffer || (prev.buffer == x.buffer && prev.point < x.point))
+            << "trial " << trial << " at " << k;
+      }
+    }
+  }
 }

@@ -40,7 +40,12 @@ struct ArrayConfig {
   std::string name() const;
   // Throws ConfigError naming the field.
   void validate() const;
+  // The same checks as a test: true when validate() would not throw.
+  bool valid() const;
 };
+
+// Largest on-chip buffer a design may have (validate()).
+constexpr int64_t kMaxBufferBytes = int64_t(1) << 34;
 
 // Widths every generated design shares (both styles): layer registers, loop counters, descriptor
 // tile fields and DMA request counts are 16 bits, DRAM byte addresses 32 bits. The mappers never

@@ -143,7 +143,8 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
   std::vector<Planned>& done = chunks.points();
   NvdlaPlanner planner;
   NvdlaTileCandidates tiles;  // of the group's layer class
-  NvdlaSchedule s;
+  NvdlaSchedule s;            // the planner's base() with the tiling of the point at hand
+  NvdlaPlanner::Tiling tiling;
   NvdlaTiming t;
   std::string why;
   for (size_t g = 0; g < order.size();) {
@@ -157,6 +158,7 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
     tiles.build(layer, design);
     planner.reset(layer, design, &tiles);
     if (order[g].buffer != order[end - 1].buffer) planner.enableMemo();
+    s = planner.base();
     for (size_t k = g; k < end; ++k) {
       const uint32_t i = order[k].point;
       if (k > g && order[k].buffer == order[k - 1].buffer) {
@@ -167,10 +169,12 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       }
       chunks.makeRoom();
       const ArrayConfig& c = points[i].config;
-      if (planner.plan(c.bufferBytes, s, t, &why))
+      if (planner.plan(c.bufferBytes, tiling, t, &why)) {
+        tiling.applyTo(s);
         done.push_back(planned(i, macs, c, s, t));
-      else
+      } else {
         out.set(i, rejected(macs, std::move(why)));
+      }
     }
     g = end;
   }
@@ -223,7 +227,7 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   struct Best {
     int64_t cycles = -1, atomC = 0;
     size_t candidate = 0;
-    NvdlaSchedule s;
+    NvdlaPlanner::Tiling tiling{};  // of the candidate's planner base()
     NvdlaTiming t;
   };
   std::vector<int64_t> buffers;
@@ -237,6 +241,7 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
   std::vector<char> memoOn;   // per planner of the group
   NvdlaTileCandidates tiles;  // of the group's layer class, shared by its shapes
   NvdlaSchedule s;
+  NvdlaPlanner::Tiling tiling;
   NvdlaTiming t;
   for (size_t g = 0; g < order.size();) {
     const int64_t pes = points[order[g].point].alloc.pes;
@@ -292,10 +297,10 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
         const int64_t cutoff = x.cycles < 0           ? NvdlaPlanner::kAboveCutoff
                                : cand.atomC < x.atomC ? x.cycles
                                                       : x.cycles - 1;
-        if (!planner.plan(buffers[b], s, t, nullptr, cutoff)) return;
+        if (!planner.plan(buffers[b], tiling, t, nullptr, cutoff)) return;
         if (x.cycles < 0 || t.cycles < x.cycles || (t.cycles == x.cycles && cand.atomC < x.atomC)) {
           x.cycles = t.cycles, x.atomC = cand.atomC, x.candidate = ci;
-          x.s = s, x.t = t;
+          x.tiling = tiling, x.t = t;
         }
       };
       if (lead < candidates.size()) tryShape(lead);
@@ -339,7 +344,9 @@ void nvdlaCostBatch(const CostModel& model, const std::vector<Layer>& layers,
       design.bufferBytes = buffers[b];
       design.atomC = best[b].atomC, design.atomK = pes / best[b].atomC;
       out.configs[i] = design;
-      done.push_back(planned(i, macs, design, best[b].s, best[b].t));
+      s = planners[candidates[best[b].candidate].planner].base();
+      best[b].tiling.applyTo(s);
+      done.push_back(planned(i, macs, design, s, best[b].t));
     }
     g = end;
   }

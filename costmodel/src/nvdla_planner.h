@@ -83,6 +83,18 @@ class NvdlaPlanner {
   bool plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing, std::string* reason,
             int64_t cyclesCutoff = kAboveCutoff);
 
+  // The tiling fields of a schedule: what plan() chooses (the rest is base()).
+  struct Tiling {
+    NvdlaOrder order;
+    bool weightsResident, inputResident;
+    int64_t bandRows, bands, colTile, colTiles, channelTile, channelTiles, bufferNeedBytes;
+    void applyTo(NvdlaSchedule& s) const;  // s: a schedule of base()'s layer view
+  };
+  // The same, the schedule as base() with `out` applied (a batch keeps base() and copies only
+  // the tiling).
+  bool plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, std::string* reason,
+            int64_t cyclesCutoff = kAboveCutoff);
+
   // Remember, across plan() calls, the traffic and cycles of every ranked tiling (they do not
   // depend on the buffer size). Off by default: a single plan() rarely meets a tiling twice.
   void enableMemo();
@@ -98,20 +110,14 @@ class NvdlaPlanner {
  private:
   static constexpr int kVariants = 5;  // whole-row (order, residency) variants
 
-  // The tiling fields of a schedule.
-  struct Tiling {
-    NvdlaOrder order;
-    bool weightsResident, inputResident;
-    int64_t bandRows, bands, colTile, colTiles, channelTile, channelTiles, bufferNeedBytes;
-  };
-  // One family's proposal in plan(): its tiling, its traffic (cycles -1 until timed) and its
-  // memo slot (null without the memo).
-  struct Pick {
+  // A candidate tiling with its traffic (cycles -1 until timed).
+  struct TimedSlot {
     Tiling tiling;
-    NvdlaTiming traffic;
-    NvdlaTiming* memo;
+    NvdlaTiming timing;
+    uint64_t generation = 0;
   };
-  std::vector<Pick> picks_;  // plan()'s, kept for its memory
+  std::vector<TimedSlot*> picks_;  // plan()'s proposals, in order (kept for its memory)
+  std::vector<TimedSlot> scratch_;  // without the memo: the proposals themselves, one a family
 
   NvdlaSchedule base_;
   std::string rtlLimit_;  // nvdlaRtlLayerLimits(base_): empty, or why the RTL cannot run it
@@ -120,12 +126,12 @@ class NvdlaPlanner {
   int64_t compulsory_ = 0;  // DRAM read bytes when every byte moves once
   int64_t saturationBytes_ = 0;
   bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
-  NvdlaSchedule saturated_;
+  Tiling saturated_{};
   NvdlaTiming saturatedTiming_;
   // memo: the last plan, its buffer and cutoff, and the largest buffer for which every family
   // picks the same tiling (so plan() would choose the same schedule).
   bool haveLast_ = false;
-  NvdlaSchedule last_;
+  Tiling last_{};
   NvdlaTiming lastTiming_;
   int64_t lastBuffer_ = 0, lastValidUpTo_ = 0, lastCutoff_ = 0;
   bool memo_ = false;
@@ -148,21 +154,21 @@ class NvdlaPlanner {
   // memo: the tiling and traffic (cycles -1 until timed) of every candidate the mapper
   // proposes, by slot (whole-row variant v, band k: v * rows + k; then per channel tile of the
   // small-buffer search, its candidates); a slot is empty unless its generation is current.
-  struct TimedSlot {
-    Tiling tiling;
-    NvdlaTiming timing;
-    uint64_t generation = 0;
-  };
   std::vector<TimedSlot> timings_;
   // What a family of tilings (a whole-row variant, or a channel tile of the small-buffer
   // search) compares with the buffer in plan(): the weight part of its need, a resident input's
   // part, its top entry's need and the need per unit of input tile below the top. They depend
   // only on base_, so with the memo they are computed at a family's first plan (generation).
+  // With the memo a family also keeps its pick (a slot of timings_, null for none) and the
+  // buffers it holds for, [pickFrom, pickUpTo]: from the buffer it was made at to the one
+  // before the family's next change (the need of the next entry that fits).
   struct Family {
     int64_t weights = 0, residentInput = 0, topNeed = 0, unit = 0;
     uint64_t generation = 0;
+    int64_t pickFrom = 1, pickUpTo = 0;
+    TimedSlot* pick = nullptr;
   };
-  std::vector<Family> families_;  // whole-row variants, then channel tiles
+  std::vector<Family> families_;  // whole-row variants, then channel tiles (sized at reset)
 };
 
 }  // namespace analects

@@ -321,6 +321,15 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
   saturationBytes_ = int64_t(std::min<__int128>(saturation, std::numeric_limits<int64_t>::max()));
   haveSaturated_ = false;
   haveLast_ = false;
+  // The families plan() may meet: the whole-row variants and one per channel tile (cbN,
+  // ceil(cbN / 2), ..., 1); a single plan proposes at most one tiling each.
+  size_t families = kVariants;
+  for (int64_t cbT = base_.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
+    ++families;
+    if (cbT <= 1) break;
+  }
+  if (families_.size() < families) families_.resize(families);
+  if (scratch_.size() < families) scratch_.resize(families);
 }
 
 NvdlaTileCandidates::Tile NvdlaPlanner::rowTile(int64_t size) {
@@ -361,7 +370,25 @@ void NvdlaPlanner::enableMemo() {
   if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
+void NvdlaPlanner::Tiling::applyTo(NvdlaSchedule& s) const {
+  s.order = order;
+  s.weightsResident = weightsResident, s.inputResident = inputResident;
+  s.bandRows = bandRows, s.bands = bands;
+  s.colTile = colTile, s.colTiles = colTiles;
+  s.channelTile = channelTile, s.channelTiles = channelTiles;
+  s.bufferNeedBytes = bufferNeedBytes;
+}
+
 bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& timing,
+                        std::string* reason, int64_t cyclesCutoff) {
+  Tiling tiling;
+  if (!plan(bufferBytes, tiling, timing, reason, cyclesCutoff)) return false;
+  out = base_;
+  tiling.applyTo(out);
+  return true;
+}
+
+bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing,
                         std::string* reason, int64_t cyclesCutoff) {
   auto fail = [&](std::string why) {
     if (reason) *reason = std::move(why);
@@ -385,26 +412,21 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     return true;
   }
   haveLast_ = false;
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
   // The smallest buffer above this one at which some family's pick changes (memo only): each
   // family takes the last entry of its list whose need fits, so its pick changes only when the
   // buffer reaches the need of an entry above it.
-  int64_t nextChange = std::numeric_limits<int64_t>::max();
-  auto changesAt = [&](int64_t bytes) { nextChange = std::min(nextChange, bytes); };
+  int64_t nextChange = kNever;
   // Below the top of a list: entry k (or none, k = -1) was the last one with suffixMin <= most,
   // most = (buffer - weights) / unit; a later one fits once most reaches suffixMin[k + 1].
-  auto changesBelowTop = [&](size_t n, const std::vector<int64_t>& suffixMin, ptrdiff_t k,
-                             int64_t weights, int64_t unit) {
-    if (n < 2 || size_t(k + 1) > n - 2) return;
+  auto changeBelowTop = [&](size_t n, const std::vector<int64_t>& suffixMin, ptrdiff_t k,
+                            int64_t weights, int64_t unit) {
+    if (n < 2 || size_t(k + 1) > n - 2) return kNever;
     const __int128 bytes = __int128(weights) + __int128(suffixMin[size_t(k + 1)]) * unit;
-    changesAt(int64_t(std::min<__int128>(bytes, std::numeric_limits<int64_t>::max())));
+    return int64_t(std::min<__int128>(bytes, kNever));
   };
   const NvdlaSchedule& base = base_;
 
-  bool found = false;
-  // The tiling fields of the best schedule so far (a whole NvdlaSchedule is ~300 bytes, and
-  // copying it per variant and per improvement was a third of a plan).
-  Tiling best{};
-  NvdlaTiming bestTiming{};
   // The schedule being probed: the layer view of base_, only its tiling fields change.
   NvdlaSchedule& s = work_;
   auto startTiling = [&](NvdlaOrder order, bool weightsResident, bool inputResident) {
@@ -419,7 +441,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     NvdlaOrder order;
     bool weightsResident, inputResident;
   };
-  const Variant variants[kVariants] = {
+  static constexpr Variant variants[kVariants] = {
       {NvdlaOrder::BandOuter, true, false}, {NvdlaOrder::BandOuter, false, false},
       {NvdlaOrder::KgOuter, false, true},   {NvdlaOrder::KgOuter, false, false},
       {NvdlaOrder::KgOuter, true, true},
@@ -428,62 +450,71 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // (so a larger buffer never means more traffic), then the fewest cycles, then the first
   // proposed. Traffic is O(1), so the picks are collected first and only those of the least
   // traffic are timed. s.bufferNeedBytes holds the need of s's tiling.
-  std::vector<Pick>& picks = picks_;
+  std::vector<TimedSlot*>& picks = picks_;
   picks.clear();
+  size_t scratchUsed = 0;
+  bool found = false;
   int64_t leastTraffic = 0;
+  auto propose = [&](TimedSlot* x) {
+    picks.push_back(x);
+    const int64_t traffic = x->timing.dramReadBytes;
+    if (!found || traffic < leastTraffic) leastTraffic = traffic;
+    found = true;
+  };
   // The list entries of s's band height and column tile (null column tile: whole rows), whose
   // input sums the traffic reads; none without the lists (a single plan's entries are made on
   // the fly and not kept).
   const NvdlaTileCandidates::Tile *rowsEntry = nullptr, *colsEntry = nullptr;
-  // The traffic of s (cycles -1 until timed): from the entries' input sums (O(1)), filled on an
-  // entry's first use and kept for every shape sharing the lists.
-  auto trafficOf = [&] {
-    NvdlaTiming t;
+  // Candidate `slot`, which setTiling() puts in s (with its list entries), with its tiling and
+  // traffic (cycles -1 until timed): the memo keeps a slot's, so a candidate picked again at
+  // another buffer is not set up again; without the memo it is set up in scratch_.
+  auto slotOf = [&](size_t slot, auto&& setTiling) {
+    TimedSlot* x = memo_ ? &timings_[slot] : &scratch_[scratchUsed++];
+    if (memo_ && x->generation == generation_) return x;
+    setTiling();
+    x->generation = generation_;
     if (!rowsEntry) {
-      t = nvdlaTraffic(s);
+      x->timing = nvdlaTraffic(s);
     } else {
       if (rowsEntry->total < 0) rowsEntry->total = nvdlaInputRowsTotal(s);
       if (colsEntry && colsEntry->total < 0) colsEntry->total = nvdlaInputColsTotal(s);
-      t = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
+      x->timing = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
     }
-    t.cycles = -1;
-    return t;
-  };
-  auto tilingOf = [&] {
-    return Tiling{s.order,    s.weightsResident, s.inputResident, s.bandRows,    s.bands,
-                  s.colTile,  s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
-  };
-  // Proposes candidate `slot`, which setTiling() puts in s (with its list entries). The memo
-  // keeps a slot's tiling and traffic, so a candidate picked again at another buffer is not
-  // set up again.
-  auto consider = [&](size_t slot, auto&& setTiling) {
-    if (memo_) {
-      TimedSlot& x = timings_[slot];
-      if (x.generation != generation_) {
-        setTiling();
-        x.generation = generation_;
-        x.timing = trafficOf();
-        x.tiling = tilingOf();
-      }
-      picks.push_back({x.tiling, x.timing, &x.timing});
-    } else {
-      setTiling();
-      picks.push_back({tilingOf(), trafficOf(), nullptr});
-    }
-    const int64_t traffic = picks.back().traffic.dramReadBytes;
-    if (!found || traffic < leastTraffic) leastTraffic = traffic;
-    found = true;
+    x->timing.cycles = -1;
+    x->tiling = Tiling{s.order,    s.weightsResident, s.inputResident, s.bandRows,    s.bands,
+                       s.colTile,  s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
+    return x;
   };
   // A family's figures (Family): computed by compute(), which may use s, once per memo
   // generation (every plan without the memo).
-  auto family = [&](size_t index, auto&& compute) -> const Family& {
-    if (families_.size() <= index) families_.resize(index + 1);
+  auto family = [&](size_t index, auto&& compute) -> Family& {
     Family& f = families_[index];
     if (!memo_ || f.generation != generation_) {
       compute(f);
       f.generation = generation_;
+      f.pickFrom = 1, f.pickUpTo = 0;  // no pick kept yet
     }
     return f;
+  };
+  // With the memo, a family's pick is kept with the buffers it holds for, [the buffer it was
+  // made at, the buffer before its next change]: a plan for another buffer in that range
+  // proposes it again without a lookup. pickOf() returns the family's pick (null: none) and its
+  // next change.
+  auto proposeFamily = [&](Family& f, auto&& pickOf) {
+    if (memo_ && bufferBytes >= f.pickFrom && bufferBytes <= f.pickUpTo) {
+      nextChange = std::min(nextChange, f.pickUpTo + 1);
+      if (f.pick) propose(f.pick);
+      return;
+    }
+    int64_t change = kNever;
+    TimedSlot* pick = pickOf(change);
+    if (memo_) {
+      f.pick = pick;
+      f.pickFrom = bufferBytes;
+      f.pickUpTo = change - 1;  // change > bufferBytes >= 1
+      nextChange = std::min(nextChange, change);
+    }
+    if (pick) propose(pick);
   };
   // Every family of tilings below is a list of candidates, smallest first; the mapper takes
   // the last one whose need fits the buffer (largest band, widest column tile), scanning from
@@ -530,7 +561,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       return s.bufferNeedBytes =
                  (v.inputResident ? f.residentInput : inputNeed(s, r.maxIn, s.W)) + f.weights;
     };
-    const Family& f = family(size_t(vi), [&](Family& x) {
+    Family& f = family(size_t(vi), [&](Family& x) {
       startTiling(v.order, v.weightsResident, v.inputResident);
       x.weights = bufferNeedWeightPart(s);
       x.residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
@@ -539,34 +570,37 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
     });
     // The family's pick: the top (the tallest band) if it fits; else, unless the input is
     // resident (then the need is the same for every band height), the last fitting entry below.
-    size_t k = rowsCount - 1;
-    const Tile* entry = &rowsTop;
-    Tile scanned;
-    if (f.topNeed > bufferBytes) {
-      // The last fitting entry below the top (with the lists; the memo always has them).
-      const ptrdiff_t below = !listed_ || v.inputResident || bufferBytes < f.weights
-                                  ? -1
-                                  : lastBelowTop(rowsCount, candidates.rowsSuffixMin,
-                                                 (bufferBytes - f.weights) / f.unit);
-      if (memo_) {
-        changesAt(f.topNeed);
-        if (!v.inputResident)
-          changesBelowTop(rowsCount, candidates.rowsSuffixMin, below, f.weights, f.unit);
+    proposeFamily(f, [&](int64_t& change) -> TimedSlot* {
+      size_t k = rowsCount - 1;
+      const Tile* entry = &rowsTop;
+      Tile scanned;
+      if (f.topNeed > bufferBytes) {
+        // The last fitting entry below the top (with the lists; the memo always has them).
+        const ptrdiff_t below = !listed_ || v.inputResident || bufferBytes < f.weights
+                                    ? -1
+                                    : lastBelowTop(rowsCount, candidates.rowsSuffixMin,
+                                                   (bufferBytes - f.weights) / f.unit);
+        if (memo_) {
+          change = f.topNeed;
+          if (!v.inputResident)
+            change = std::min(change, changeBelowTop(rowsCount, candidates.rowsSuffixMin, below,
+                                                     f.weights, f.unit));
+        }
+        if (v.inputResident || bufferBytes < f.weights) return nullptr;
+        if (listed_) {
+          if (below < 0) return nullptr;
+          k = size_t(below);
+          entry = &candidates.rows[k];
+        } else {
+          if (!rowBelowTop((bufferBytes - f.weights) / f.unit, scanned)) return nullptr;
+          entry = &scanned;
+        }
       }
-      if (v.inputResident || bufferBytes < f.weights) continue;
-      if (listed_) {
-        if (below < 0) continue;
-        k = size_t(below);
-        entry = &candidates.rows[k];
-      } else {
-        if (!rowBelowTop((bufferBytes - f.weights) / f.unit, scanned)) continue;
-        entry = &scanned;
-      }
-    }
-    consider(size_t(vi) * rowsCount + k, [&] {
-      startTiling(v.order, v.weightsResident, v.inputResident);
-      needOf(f, *entry);
-      if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
+      return slotOf(size_t(vi) * rowsCount + k, [&] {
+        startTiling(v.order, v.weightsResident, v.inputResident);
+        needOf(f, *entry);
+        if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
+      });
     });
   }
   // Small buffers: tile columns and channels too (BandOuter, nothing resident); channel tiles
@@ -631,44 +665,40 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
         s.channelTile = cbT;
         s.channelTiles = ceilDiv(s.channelBlocks, cbT);
       };
-      const Family& f = family(index, [&](Family& x) {
+      Family& f = family(index, [&](Family& x) {
         startChannelTiling();
         x.weights = bufferNeedWeightPart(s);
         x.unit = 2 * cbT * s.atomC;
         x.topNeed = needOf(tiledTop, topColumns, x.weights);
       });
       // As for the whole-row families: the top if it fits, else the last fitting entry below.
-      bool pick = true, columns = topColumns;
-      size_t k = tiled - 1;
-      const Tile* entry = &tiledTop;
-      Tile scanned;
-      if (f.topNeed > bufferBytes) {
-        pick = false;
-        // The last fitting entry below the top (with the lists; the memo always has them).
-        const ptrdiff_t below = !listed_ || bufferBytes < f.weights
-                                    ? -1
-                                    : lastBelowTop(tiled, candidates.tiledSuffixMin,
-                                                   (bufferBytes - f.weights) / f.unit);
-        if (memo_) {
-          changesAt(f.topNeed);
-          changesBelowTop(tiled, candidates.tiledSuffixMin, below, f.weights, f.unit);
-        }
-        if (bufferBytes >= f.weights) {
+      proposeFamily(f, [&](int64_t& change) -> TimedSlot* {
+        bool columns = topColumns;
+        size_t k = tiled - 1;
+        const Tile* entry = &tiledTop;
+        Tile scanned;
+        if (f.topNeed > bufferBytes) {
+          // The last fitting entry below the top (with the lists; the memo always has them).
+          const ptrdiff_t below = !listed_ || bufferBytes < f.weights
+                                      ? -1
+                                      : lastBelowTop(tiled, candidates.tiledSuffixMin,
+                                                     (bufferBytes - f.weights) / f.unit);
+          if (memo_)
+            change = std::min(f.topNeed, changeBelowTop(tiled, candidates.tiledSuffixMin, below,
+                                                        f.weights, f.unit));
+          if (bufferBytes < f.weights) return nullptr;
           if (listed_) {
-            if (below >= 0) {
-              k = size_t(below);
-              pick = true;
-              columns = k < narrow;
-              entry = columns ? &cols[k] : &candidates.rows[k - narrow];
-            }
-          } else if (tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns)) {
-            pick = true;
+            if (below < 0) return nullptr;
+            k = size_t(below);
+            columns = k < narrow;
+            entry = columns ? &cols[k] : &candidates.rows[k - narrow];
+          } else {
+            if (!tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns))
+              return nullptr;
             entry = &scanned;
           }
         }
-      }
-      if (pick)
-        consider(first + k, [&] {
+        return slotOf(first + k, [&] {
           startChannelTiling();
           needOf(*entry, columns, f.weights);
           if (listed_) {
@@ -676,6 +706,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
             colsEntry = k >= narrow ? nullptr : &cols[k];
           }
         });
+      });
       if (cbT == 1) break;
     }
   }
@@ -693,16 +724,15 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   // Time the picks of the least traffic, in order. Above the cutoff the exact cycles do not
   // matter: such a tiling wins only if every tiling of its traffic is above the cutoff too,
   // and then the caller discards the plan; one whose bound is above the best so far cannot win.
+  // A slot keeps its exact cycles (a scratch slot is not read again).
   bool chosen = false;
-  for (Pick& p : picks) {
-    if (p.traffic.dramReadBytes != leastTraffic) continue;
-    NvdlaTiming t = p.traffic;
+  const TimedSlot* best = nullptr;
+  NvdlaTiming bestTiming{};
+  for (TimedSlot* p : picks) {
+    if (p->timing.dramReadBytes != leastTraffic) continue;
+    NvdlaTiming t = p->timing;
     if (t.cycles < 0) {
-      const Tiling& x = p.tiling;
-      s.order = x.order, s.weightsResident = x.weightsResident, s.inputResident = x.inputResident;
-      s.bandRows = x.bandRows, s.bands = x.bands, s.colTile = x.colTile, s.colTiles = x.colTiles;
-      s.channelTile = x.channelTile, s.channelTiles = x.channelTiles;
-      s.bufferNeedBytes = x.bufferNeedBytes;
+      p->tiling.applyTo(s);
       const bool bounded = cyclesCutoff != kAboveCutoff || chosen;
       const int64_t bound = bounded ? nvdlaTilingCyclesLowerBound(s, t) : 0;
       if (cyclesCutoff != kAboveCutoff && bound > cyclesCutoff) {
@@ -710,23 +740,16 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
       } else if (chosen && bound > bestTiming.cycles) {
         continue;  // cycles >= bound > best
       } else {
-        t.cycles = nvdlaCycles(s);
-        if (p.memo) p.memo->cycles = t.cycles;
+        t.cycles = p->timing.cycles = nvdlaCycles(s);
       }
     }
     if (!chosen || t.cycles < bestTiming.cycles) {
       chosen = true;
-      best = p.tiling;
+      best = p;
       bestTiming = t;
     }
   }
-  out = base;
-  out.order = best.order;
-  out.weightsResident = best.weightsResident, out.inputResident = best.inputResident;
-  out.bandRows = best.bandRows, out.bands = best.bands;
-  out.colTile = best.colTile, out.colTiles = best.colTiles;
-  out.channelTile = best.channelTile, out.channelTiles = best.channelTiles;
-  out.bufferNeedBytes = best.bufferNeedBytes;
+  out = best->tiling;
   timing = bestTiming;
   if (memo_) {
     haveLast_ = true;

@@ -692,6 +692,53 @@ TEST(NvdlaPlanner, MemoReuseMatchesFreshPlansOnDenseSweeps) {
   EXPECT_GT(reusedRuns, 1000);
 }
 
+// With the memo each family keeps its pick with the buffers it holds for, from the buffer it
+// was made at up to its next change. Buffers in random order (smaller after larger, repeats,
+// values right at and around the need thresholds of the list entries) and random cutoffs: the
+// memo planner answers as fresh planners do (exactly when the fresh plan is at most the cutoff).
+TEST(NvdlaPlanner, MemoFamiliesMatchFreshPlansInAnyBufferOrder) {
+  std::mt19937_64 rng(757);
+  int exact = 0;
+  for (int i = 0; i < 300; ++i) {
+    Layer l;
+    ArrayConfig c;
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
+    NvdlaTileCandidates tiles;
+    tiles.build(l, c);
+    NvdlaPlanner memo(l, c, &tiles);
+    memo.enableMemo();
+    // Needs of whole-row and tiled candidates are near multiples of these: thresholds and
+    // their neighbours get hit.
+    std::vector<int64_t> buffers;
+    for (int k = 0; k < 40; ++k) {
+      const int64_t around = int64_t(1) << pick(rng, 6, 22);
+      buffers.push_back(std::max<int64_t>(1, around + pick(rng, -64, 64)));
+    }
+    for (int k = 0; k < 10; ++k) buffers.push_back(buffers[size_t(pick(rng, 0, 39))]);
+    for (int64_t buffer : buffers) {
+      NvdlaSchedule fresh, got;
+      NvdlaTiming freshT, gotT;
+      const bool ok = NvdlaPlanner(l, c).plan(buffer, fresh, freshT, nullptr);
+      const int64_t cutoff = !ok || pick(rng, 0, 2) == 0 ? NvdlaPlanner::kAboveCutoff
+                                                          : freshT.cycles + pick(rng, -3, 3);
+      ASSERT_EQ(ok, memo.plan(buffer, got, gotT, nullptr, cutoff)) << describe(l) << " " << buffer;
+      if (ok && freshT.cycles <= cutoff) {
+        ++exact;
+        ASSERT_EQ(gotT.cycles, freshT.cycles) << describe(l) << " " << c.name() << " " << buffer;
+        ASSERT_EQ(gotT.dramReadBytes, freshT.dramReadBytes);
+        ASSERT_TRUE(got.order == fresh.order && got.weightsResident == fresh.weightsResident &&
+                    got.inputResident == fresh.inputResident && got.bandRows == fresh.bandRows &&
+                    got.colTile == fresh.colTile && got.channelTile == fresh.channelTile &&
+                    got.bufferNeedBytes == fresh.bufferNeedBytes)
+            << describe(l) << " " << c.name() << " at " << buffer;
+      } else if (ok) {
+        ASSERT_GT(gotT.cycles, cutoff) << describe(l) << " " << c.name() << " " << buffer;
+      }
+    }
+  }
+  EXPECT_GT(exact, 5000);
+}
+
 // Above the saturation buffer the mappers choose one schedule whatever the buffer (what lets
 // the memoizing planners plan it once): fresh planners at three such sizes agree.
 TEST(Saturation, NvdlaScheduleNoLongerDependsOnTheBuffer) {

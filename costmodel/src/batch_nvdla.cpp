@@ -154,7 +154,9 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
       ++end;
     const Layer& layer = layers[classes.representative[order[g].cls]];
     const int64_t macs = layer.macs();
-    const ArrayConfig& design = points[order[g].point].config;
+    // The group's design; a point differs only in its buffer (its key's), so the points
+    // themselves are not read again (in this order they are scattered over the batch).
+    ArrayConfig design = points[order[g].point].config;
     tiles.build(layer, design);
     planner.reset(layer, design, &tiles);
     if (order[g].buffer != order[end - 1].buffer) planner.enableMemo();
@@ -168,10 +170,10 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
         continue;
       }
       chunks.makeRoom();
-      const ArrayConfig& c = points[i].config;
-      if (planner.plan(c.bufferBytes, tiling, t, &why)) {
+      design.bufferBytes = order[k].buffer;
+      if (planner.plan(design.bufferBytes, tiling, t, &why)) {
         tiling.applyTo(s);
-        done.push_back(planned(i, macs, c, s, t));
+        done.push_back(planned(i, macs, design, s, t));
       } else {
         out.set(i, rejected(macs, std::move(why)));
       }

@@ -647,6 +647,38 @@ TEST(NvdlaPlanner, SinglePlanChoosesAsWithTheLists) {
   EXPECT_GT(checked, 3000);
 }
 
+namespace {
+
+// One plan of a memoizing planner against a fresh one, with a random cycle cutoff: the same
+// plan when the fresh plan is at most the cutoff, above the cutoff when it is (the contract of
+// plan()). `exact` counts the first kind; `cycles` gets the memo's cycles (-1 if no plan).
+void expectMemoPlanAsFresh(std::mt19937_64& rng, const Layer& l, const ArrayConfig& c,
+                           NvdlaPlanner& memo, int64_t buffer, int& exact, int64_t& cycles) {
+  NvdlaSchedule fresh, got;
+  NvdlaTiming freshT, gotT;
+  const bool ok = NvdlaPlanner(l, c).plan(buffer, fresh, freshT, nullptr);
+  const int64_t cutoff = !ok || pick(rng, 0, 2) == 0 ? NvdlaPlanner::kAboveCutoff
+                                                      : freshT.cycles + pick(rng, -3, 3);
+  cycles = -1;
+  ASSERT_EQ(ok, memo.plan(buffer, got, gotT, nullptr, cutoff)) << describe(l) << " " << buffer;
+  if (!ok) return;
+  cycles = gotT.cycles;
+  if (freshT.cycles > cutoff) {
+    ASSERT_GT(gotT.cycles, cutoff) << describe(l) << " " << c.name() << " " << buffer;
+    return;
+  }
+  ++exact;
+  ASSERT_EQ(gotT.cycles, freshT.cycles) << describe(l) << " " << c.name() << " " << buffer;
+  ASSERT_EQ(gotT.dramReadBytes, freshT.dramReadBytes);
+  ASSERT_TRUE(got.order == fresh.order && got.weightsResident == fresh.weightsResident &&
+              got.inputResident == fresh.inputResident && got.bandRows == fresh.bandRows &&
+              got.colTile == fresh.colTile && got.channelTile == fresh.channelTile &&
+              got.bufferNeedBytes == fresh.bufferNeedBytes)
+      << describe(l) << " " << c.name() << " at " << buffer;
+}
+
+}  // namespace
+
 // With the memo a planner reuses its last plan for larger buffers until one of its families'
 // picks would change. Dense ascending sweeps (steps of a few bytes across the need thresholds,
 // then doubling) with random cycle cutoffs: the result is the fresh plan's whenever that is at
@@ -664,27 +696,12 @@ TEST(NvdlaPlanner, MemoReuseMatchesFreshPlansOnDenseSweeps) {
     memo.enableMemo();
     int64_t buffer = pick(rng, 16, 600), previousCycles = -1;
     while (buffer < 4 * memo.saturationBytes() + 1024 && buffer < (int64_t(1) << 26)) {
-      NvdlaSchedule fresh, got;
-      NvdlaTiming freshT, gotT;
-      const bool ok = NvdlaPlanner(l, c).plan(buffer, fresh, freshT, nullptr);
-      const int64_t cutoff = !ok || pick(rng, 0, 2) == 0
-                                 ? NvdlaPlanner::kAboveCutoff
-                                 : freshT.cycles + pick(rng, -3, 3);
-      ASSERT_EQ(ok, memo.plan(buffer, got, gotT, nullptr, cutoff)) << describe(l) << " " << buffer;
-      if (ok && freshT.cycles <= cutoff) {
-        ++exact;
-        ASSERT_EQ(gotT.cycles, freshT.cycles) << describe(l) << " " << c.name() << " " << buffer;
-        ASSERT_EQ(gotT.dramReadBytes, freshT.dramReadBytes);
-        ASSERT_TRUE(got.order == fresh.order && got.weightsResident == fresh.weightsResident &&
-                    got.inputResident == fresh.inputResident && got.bandRows == fresh.bandRows &&
-                    got.colTile == fresh.colTile && got.channelTile == fresh.channelTile &&
-                    got.bufferNeedBytes == fresh.bufferNeedBytes)
-            << describe(l) << " " << c.name() << " at " << buffer;
-        reusedRuns += gotT.cycles == previousCycles;
-      } else if (ok) {
-        ASSERT_GT(gotT.cycles, cutoff) << describe(l) << " " << c.name() << " " << buffer;
-      }
-      previousCycles = ok ? gotT.cycles : -1;
+      const int before = exact;
+      int64_t cycles = -1;
+      expectMemoPlanAsFresh(rng, l, c, memo, buffer, exact, cycles);
+      if (HasFatalFailure()) return;
+      reusedRuns += exact > before && cycles == previousCycles;
+      previousCycles = cycles;
       buffer += buffer < 4096 ? pick(rng, 1, 40) : buffer / int64_t(pick(rng, 3, 12));
     }
   }
@@ -716,24 +733,9 @@ TEST(NvdlaPlanner, MemoFamiliesMatchFreshPlansInAnyBufferOrder) {
     }
     for (int k = 0; k < 10; ++k) buffers.push_back(buffers[size_t(pick(rng, 0, 39))]);
     for (int64_t buffer : buffers) {
-      NvdlaSchedule fresh, got;
-      NvdlaTiming freshT, gotT;
-      const bool ok = NvdlaPlanner(l, c).plan(buffer, fresh, freshT, nullptr);
-      const int64_t cutoff = !ok || pick(rng, 0, 2) == 0 ? NvdlaPlanner::kAboveCutoff
-                                                          : freshT.cycles + pick(rng, -3, 3);
-      ASSERT_EQ(ok, memo.plan(buffer, got, gotT, nullptr, cutoff)) << describe(l) << " " << buffer;
-      if (ok && freshT.cycles <= cutoff) {
-        ++exact;
-        ASSERT_EQ(gotT.cycles, freshT.cycles) << describe(l) << " " << c.name() << " " << buffer;
-        ASSERT_EQ(gotT.dramReadBytes, freshT.dramReadBytes);
-        ASSERT_TRUE(got.order == fresh.order && got.weightsResident == fresh.weightsResident &&
-                    got.inputResident == fresh.inputResident && got.bandRows == fresh.bandRows &&
-                    got.colTile == fresh.colTile && got.channelTile == fresh.channelTile &&
-                    got.bufferNeedBytes == fresh.bufferNeedBytes)
-            << describe(l) << " " << c.name() << " at " << buffer;
-      } else if (ok) {
-        ASSERT_GT(gotT.cycles, cutoff) << describe(l) << " " << c.name() << " " << buffer;
-      }
+      int64_t cycles = -1;
+      expectMemoPlanAsFresh(rng, l, c, memo, buffer, exact, cycles);
+      if (HasFatalFailure()) return;
     }
   }
   EXPECT_GT(exact, 5000);

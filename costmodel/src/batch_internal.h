@@ -84,7 +84,8 @@ class ShapeIds {
 class ValidDesigns {
  public:
   bool operator()(const ArrayConfig& c) {
-    if (have_ && sameButBuffer(c, last_)) return c.bufferBytes >= 1 && c.bufferBytes <= kMaxBufferBytes;
+    if (have_ && sameButBuffer(c, last_))
+      return c.bufferBytes >= 1 && c.bufferBytes <= kMaxBufferBytes;
     if (!c.valid()) return false;
     have_ = true;
     last_ = c;

@@ -116,7 +116,7 @@ class NvdlaPlanner {
     NvdlaTiming timing;
     uint64_t generation = 0;
   };
-  std::vector<TimedSlot*> picks_;  // plan()'s proposals, in order (kept for its memory)
+  std::vector<TimedSlot*> picks_;   // plan()'s proposals, in order (kept for its memory)
   std::vector<TimedSlot> scratch_;  // without the memo: the proposals themselves, one a family
 
   NvdlaSchedule base_;

@@ -388,8 +388,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, NvdlaSchedule& out, NvdlaTiming& ti
   return true;
 }
 
-bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing,
-                        std::string* reason, int64_t cyclesCutoff) {
+bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, std::string* reason,
+                        int64_t cyclesCutoff) {
   auto fail = [&](std::string why) {
     if (reason) *reason = std::move(why);
     return false;
@@ -481,8 +481,9 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing,
       x->timing = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
     }
     x->timing.cycles = -1;
-    x->tiling = Tiling{s.order,    s.weightsResident, s.inputResident, s.bandRows,    s.bands,
-                       s.colTile,  s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
+    x->tiling =
+        Tiling{s.order,   s.weightsResident, s.inputResident, s.bandRows,     s.bands,
+               s.colTile, s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
     return x;
   };
   // A family's figures (Family): computed by compute(), which may use s, once per memo

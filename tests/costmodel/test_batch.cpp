@@ -657,8 +657,8 @@ void expectMemoPlanAsFresh(std::mt19937_64& rng, const Layer& l, const ArrayConf
   NvdlaSchedule fresh, got;
   NvdlaTiming freshT, gotT;
   const bool ok = NvdlaPlanner(l, c).plan(buffer, fresh, freshT, nullptr);
-  const int64_t cutoff = !ok || pick(rng, 0, 2) == 0 ? NvdlaPlanner::kAboveCutoff
-                                                      : freshT.cycles + pick(rng, -3, 3);
+  const int64_t cutoff =
+      !ok || pick(rng, 0, 2) == 0 ? NvdlaPlanner::kAboveCutoff : freshT.cycles + pick(rng, -3, 3);
   cycles = -1;
   ASSERT_EQ(ok, memo.plan(buffer, got, gotT, nullptr, cutoff)) << describe(l) << " " << buffer;
   if (!ok) return;
@@ -844,7 +844,8 @@ TEST(SortGroups, GroupsTogetherBuffersAscending) {
       for (int sh = 0; sh < shapes; ++sh)
         for (int64_t b = 0; b < buffers; ++b) {
           // trial % 3: a grid; 1: some buffers differ between a class's layers; 2: shuffled.
-          const int64_t buffer = trial % 3 == 1 && pick(rng, 0, 4) == 0 ? pick(rng, 1, 99) : 512 << b;
+          const int64_t buffer =
+              trial % 3 == 1 && pick(rng, 0, 4) == 0 ? pick(rng, 1, 99) : 512 << b;
           keys.push_back({cls, uint32_t(sh), buffer, uint32_t(keys.size())});
         }
     }
@@ -860,9 +861,10 @@ TEST(SortGroups, GroupsTogetherBuffersAscending) {
       ASSERT_LT(x.point, keys.size());
       ASSERT_FALSE(seen[x.point]) << "point " << x.point << " twice";
       seen[x.point] = 1;
-      const GroupKey& in = keys[std::find_if(keys.begin(), keys.end(), [&](const GroupKey& y) {
-                             return y.point == x.point;
-                           }) - keys.begin()];
+      const GroupKey& in =
+          keys[std::find_if(keys.begin(), keys.end(),
+                            [&](const GroupKey& y) { return y.point == x.point; }) -
+               keys.begin()];
       ASSERT_TRUE(in.cls == x.cls && in.shape == x.shape && in.buffer == x.buffer);
       const bool newGroup = k == 0 || x.cls != sorted[k - 1].cls || x.shape != sorted[k - 1].shape;
       if (newGroup) {

@@ -124,6 +124,7 @@ class NvdlaPlanner {
   NvdlaSchedule work_;  // plan()'s probe: base_ with the tiling under test
   int64_t accDepthPixels_ = 0;
   int64_t compulsory_ = 0;  // DRAM read bytes when every byte moves once
+  int64_t channelTiledFloor_ = 0;  // nvdlaChannelTiledReadBytesLowerBound(base_)
   int64_t saturationBytes_ = 0;
   bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
   Tiling saturated_{};

@@ -315,6 +315,7 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
   once.bandRows = once.P, once.bands = 1;
   compulsory_ = once.superGroups * once.images * once.bandInputBytes(0) +
                 once.superGroups * once.kernelGroups * once.weightGroupBytes;
+  channelTiledFloor_ = nvdlaChannelTiledReadBytesLowerBound(base_);
   // bufferNeed() <= 2 * H * W * Cpad (any input tile) + 2 * kgN * one group's weights.
   const __int128 saturation = 2 * __int128(base_.H) * base_.W * base_.paddedChannels +
                               2 * __int128(base_.kernelGroups) * base_.weightGroupBytes;
@@ -661,6 +662,10 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
     size_t index = kVariants;              // its family
     for (int64_t cbT = base.channelBlocks;;
          cbT = ceilDiv(cbT, 2), first += cols.size() + rowsCount, ++index) {
+      // Split channels refetch each band's input per kernel group: when even their least
+      // traffic is above a proposal's, none of them can win (nor tie), for this buffer and every
+      // one up to nextChange (the proposals so far do not change before).
+      if (cbT < base.channelBlocks && found && leastTraffic < channelTiledFloor_) break;
       auto startChannelTiling = [&] {
         startTiling(NvdlaOrder::BandOuter, false, false);
         s.channelTile = cbT;

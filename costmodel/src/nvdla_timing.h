@@ -33,6 +33,10 @@ int64_t nvdlaInputColsTotal(const NvdlaSchedule& s);
 // (any bands, column and channel tiles, order and residency): O(1), for ruling out array
 // shapes that cannot be the fastest before planning them.
 int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s);
+// A lower bound on nvdlaTraffic(s).dramReadBytes for every tiling of s's layer view that splits
+// the channels (channelTiles > 1, which fetches each band's input once per kernel group): lets
+// the mapper skip channel tilings that cannot move as little as a tiling it already has.
+int64_t nvdlaChannelTiledReadBytesLowerBound(const NvdlaSchedule& s);
 // A lower bound on nvdlaTiming(s).cycles for s's own tiling, given its traffic
 // (nvdlaTraffic(s)): O(1), tight when compute hides the DMA (the exact compute, first load and
 // last store). Lets the batched configFor skip timing a tiling that cannot beat a known design.

@@ -508,7 +508,7 @@ TEST(NvdlaLowerBound, NeverAboveTheCycles) {
 // plan with a cutoff at or above its cycles is the plan without one.
 TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
   std::mt19937_64 rng(709);
-  int checked = 0, tight = 0, computeBound = 0;
+  int checked = 0, tight = 0, computeBound = 0, channelTiled = 0, tightTraffic = 0;
   for (int i = 0; i < 3000; ++i) {
     Layer l;
     ArrayConfig c;
@@ -537,6 +537,12 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
     ASSERT_LE(bound, t.cycles) << describe(l) << " " << c.name() << " kind " << kind;
     ASSERT_GE(bound, nvdlaCyclesLowerBound(s)) << describe(l) << " " << c.name();
     tight += bound == t.cycles;
+    if (s.channelTiles > 1) {  // the mapper skips split channels by this floor
+      ++channelTiled;
+      ASSERT_GE(t.dramReadBytes, nvdlaChannelTiledReadBytesLowerBound(s))
+          << describe(l) << " " << c.name();
+      tightTraffic += t.dramReadBytes == nvdlaChannelTiledReadBytesLowerBound(s);
+    }
 
     NvdlaSchedule plain, cut;
     NvdlaTiming plainTiming, cutTiming;
@@ -560,6 +566,8 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
   EXPECT_GT(tight, 50);  // compute-bound tilings: the bound is their cycles
   EXPECT_GT(computeBound, 200);
   EXPECT_GT(checked - computeBound, 200);
+  EXPECT_GT(channelTiled, 100);
+  EXPECT_GT(tightTraffic, 5);  // one band, whole rows: every compulsory byte kgN times
 }
 
 // The same bound for the Eyeriss-style closed form.

@@ -95,8 +95,9 @@ class NvdlaPlanner {
   bool plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, std::string* reason,
             int64_t cyclesCutoff = kAboveCutoff);
 
-  // Remember, across plan() calls, the traffic and cycles of every ranked tiling (they do not
-  // depend on the buffer size). Off by default: a single plan() rarely meets a tiling twice.
+  // Remember, across plan() calls, what does not depend on the buffer size: each family's
+  // figures, its pick while it holds (with its traffic and cycles), the last plan and the
+  // saturated one. Off by default: a single plan() has nothing to reuse.
   void enableMemo();
 
   // Layer view and blocking (every field but the tiling).
@@ -114,10 +115,8 @@ class NvdlaPlanner {
   struct TimedSlot {
     Tiling tiling;
     NvdlaTiming timing;
-    uint64_t generation = 0;
   };
-  std::vector<TimedSlot*> picks_;   // plan()'s proposals, in order (kept for its memory)
-  std::vector<TimedSlot> scratch_;  // without the memo: the proposals themselves, one a family
+  std::vector<TimedSlot*> picks_;  // plan()'s proposals (families' slots), in order
 
   NvdlaSchedule base_;
   std::string rtlLimit_;  // nvdlaRtlLayerLimits(base_): empty, or why the RTL cannot run it
@@ -152,24 +151,25 @@ class NvdlaPlanner {
   NvdlaTileCandidates::Tile colTile(int64_t size);
   const NvdlaTileCandidates::Tile& oneRow();
   uint64_t generation_ = 0;
-  // memo: the tiling and traffic (cycles -1 until timed) of every candidate the mapper
-  // proposes, by slot (whole-row variant v, band k: v * rows + k; then per channel tile of the
-  // small-buffer search, its candidates); a slot is empty unless its generation is current.
-  std::vector<TimedSlot> timings_;
   // What a family of tilings (a whole-row variant, or a channel tile of the small-buffer
   // search) compares with the buffer in plan(): the weight part of its need, a resident input's
   // part, its top entry's need and the need per unit of input tile below the top. They depend
   // only on base_, so with the memo they are computed at a family's first plan (generation).
-  // With the memo a family also keeps its pick (a slot of timings_, null for none) and the
-  // buffers it holds for, [pickFrom, pickUpTo]: from the buffer it was made at to the one
-  // before the family's next change (the need of the next entry that fits).
+  // A family's pick (its tiling and traffic, and cycles once timed) is set up in its slot;
+  // with the memo it is kept for the buffers it holds for, [pickFrom, pickUpTo]: from the
+  // buffer it was made at to the one before the family's next change (the need of the next
+  // entry that fits). A batch plans buffers in ascending order, so a family never returns to
+  // an earlier pick and nothing else is kept.
   struct Family {
     int64_t weights = 0, residentInput = 0, topNeed = 0, unit = 0;
     uint64_t generation = 0;
     int64_t pickFrom = 1, pickUpTo = 0;
-    TimedSlot* pick = nullptr;
+    bool hasPick = false;
+    TimedSlot slot{};
   };
-  std::vector<Family> families_;  // whole-row variants, then channel tiles (sized at reset)
+  // Whole-row variants, then channel tiles; sized at reset() and not resized by plan(), whose
+  // proposals point into it.
+  std::vector<Family> families_;
 };
 
 }  // namespace analects

@@ -330,7 +330,6 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
     if (cbT <= 1) break;
   }
   if (families_.size() < families) families_.resize(families);
-  if (scratch_.size() < families) scratch_.resize(families);
 }
 
 NvdlaTileCandidates::Tile NvdlaPlanner::rowTile(int64_t size) {
@@ -358,17 +357,8 @@ void NvdlaPlanner::enableMemo() {
     if (!own_.sameGeometry(base_, accDepthPixels_)) own_.build(base_, accDepthPixels_);
     listed_ = true;
   }
-  ++generation_;  // forgets every timing of the previous target
+  ++generation_;  // forgets every family's figures and pick of the previous target
   haveLast_ = false;
-  // Whole-row variants x bands, then per channel tile the small-buffer candidates.
-  const NvdlaTileCandidates& c = tiles();
-  size_t channelTiles = 0;
-  for (int64_t cbT = base_.channelBlocks;; cbT = ceilDiv(cbT, 2)) {
-    ++channelTiles;
-    if (cbT == 1) break;
-  }
-  const size_t slots = kVariants * c.rows.size() + channelTiles * (c.cols.size() + c.rows.size());
-  if (timings_.size() < slots) timings_.resize(slots);  // older generations count as empty
 }
 
 void NvdlaPlanner::Tiling::applyTo(NvdlaSchedule& s) const {
@@ -453,7 +443,6 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
   // traffic are timed. s.bufferNeedBytes holds the need of s's tiling.
   std::vector<TimedSlot*>& picks = picks_;
   picks.clear();
-  size_t scratchUsed = 0;
   bool found = false;
   int64_t leastTraffic = 0;
   auto propose = [&](TimedSlot* x) {
@@ -466,26 +455,22 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
   // input sums the traffic reads; none without the lists (a single plan's entries are made on
   // the fly and not kept).
   const NvdlaTileCandidates::Tile *rowsEntry = nullptr, *colsEntry = nullptr;
-  // Candidate `slot`, which setTiling() puts in s (with its list entries), with its tiling and
-  // traffic (cycles -1 until timed): the memo keeps a slot's, so a candidate picked again at
-  // another buffer is not set up again; without the memo it is set up in scratch_.
-  auto slotOf = [&](size_t slot, auto&& setTiling) {
-    TimedSlot* x = memo_ ? &timings_[slot] : &scratch_[scratchUsed++];
-    if (memo_ && x->generation == generation_) return x;
+  // The tiling setTiling() puts in s (with its list entries), with its traffic (cycles -1 until
+  // timed), into the family's slot.
+  auto setUp = [&](TimedSlot& x, auto&& setTiling) {
     setTiling();
-    x->generation = generation_;
     if (!rowsEntry) {
-      x->timing = nvdlaTraffic(s);
+      x.timing = nvdlaTraffic(s);
     } else {
       if (rowsEntry->total < 0) rowsEntry->total = nvdlaInputRowsTotal(s);
       if (colsEntry && colsEntry->total < 0) colsEntry->total = nvdlaInputColsTotal(s);
-      x->timing = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
+      x.timing = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
     }
-    x->timing.cycles = -1;
-    x->tiling =
+    x.timing.cycles = -1;
+    x.tiling =
         Tiling{s.order,   s.weightsResident, s.inputResident, s.bandRows,     s.bands,
                s.colTile, s.colTiles,        s.channelTile,   s.channelTiles, s.bufferNeedBytes};
-    return x;
+    return true;
   };
   // A family's figures (Family): computed by compute(), which may use s, once per memo
   // generation (every plan without the memo).
@@ -498,25 +483,24 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
     }
     return f;
   };
-  // With the memo, a family's pick is kept with the buffers it holds for, [the buffer it was
-  // made at, the buffer before its next change]: a plan for another buffer in that range
-  // proposes it again without a lookup. pickOf() returns the family's pick (null: none) and its
-  // next change.
+  // With the memo, a family's pick is kept (with its cycles once timed) for the buffers it
+  // holds for, [the buffer it was made at, the buffer before its next change]: a plan for
+  // another buffer in that range proposes it again without a lookup. pickOf() sets up the
+  // family's pick in its slot (false: none) and gives its next change.
   auto proposeFamily = [&](Family& f, auto&& pickOf) {
     if (memo_ && bufferBytes >= f.pickFrom && bufferBytes <= f.pickUpTo) {
       nextChange = std::min(nextChange, f.pickUpTo + 1);
-      if (f.pick) propose(f.pick);
+      if (f.hasPick) propose(&f.slot);
       return;
     }
     int64_t change = kNever;
-    TimedSlot* pick = pickOf(change);
+    f.hasPick = pickOf(change);
     if (memo_) {
-      f.pick = pick;
       f.pickFrom = bufferBytes;
       f.pickUpTo = change - 1;  // change > bufferBytes >= 1
       nextChange = std::min(nextChange, change);
     }
-    if (pick) propose(pick);
+    if (f.hasPick) propose(&f.slot);
   };
   // Every family of tilings below is a list of candidates, smallest first; the mapper takes
   // the last one whose need fits the buffer (largest band, widest column tile), scanning from
@@ -526,7 +510,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
   // With the lists (shared, or built for the memo): the top entries are their last ones.
   const bool haveRows = listed_ ? !candidates.rows.empty() : haveRows_;
   const Tile rowsTop = listed_ ? (haveRows ? candidates.rows.back() : Tile{}) : rowsTop_;
-  const size_t rowsCount = listed_ ? candidates.rows.size() : 0;  // for memo slots only
+  const size_t rowsCount = listed_ ? candidates.rows.size() : 0;
   // The last entry below a list's top whose input tile size is at most `most` (-1 if none), by
   // bisection over the suffix minima of the sizes below the top (NvdlaTileCandidates).
   auto lastBelowTop = [&](size_t n, const std::vector<int64_t>& suffixMin,
@@ -572,7 +556,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
     });
     // The family's pick: the top (the tallest band) if it fits; else, unless the input is
     // resident (then the need is the same for every band height), the last fitting entry below.
-    proposeFamily(f, [&](int64_t& change) -> TimedSlot* {
+    proposeFamily(f, [&](int64_t& change) {
       size_t k = rowsCount - 1;
       const Tile* entry = &rowsTop;
       Tile scanned;
@@ -588,17 +572,17 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
             change = std::min(change, changeBelowTop(rowsCount, candidates.rowsSuffixMin, below,
                                                      f.weights, f.unit));
         }
-        if (v.inputResident || bufferBytes < f.weights) return nullptr;
+        if (v.inputResident || bufferBytes < f.weights) return false;
         if (listed_) {
-          if (below < 0) return nullptr;
+          if (below < 0) return false;
           k = size_t(below);
           entry = &candidates.rows[k];
         } else {
-          if (!rowBelowTop((bufferBytes - f.weights) / f.unit, scanned)) return nullptr;
+          if (!rowBelowTop((bufferBytes - f.weights) / f.unit, scanned)) return false;
           entry = &scanned;
         }
       }
-      return slotOf(size_t(vi) * rowsCount + k, [&] {
+      return setUp(f.slot, [&] {
         startTiling(v.order, v.weightsResident, v.inputResident);
         needOf(f, *entry);
         if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
@@ -658,10 +642,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
     const bool topColumns = !wholeRows;
     const Tile tiledTop = listed_ ? (wholeRows ? candidates.rows.back() : cols[narrow - 1])
                                   : (wholeRows ? rowsTop : colsTop_);
-    size_t first = kVariants * rowsCount;  // slot of this channel tile's first candidate
-    size_t index = kVariants;              // its family
-    for (int64_t cbT = base.channelBlocks;;
-         cbT = ceilDiv(cbT, 2), first += cols.size() + rowsCount, ++index) {
+    size_t index = kVariants;  // this channel tile's family
+    for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2), ++index) {
       // Split channels refetch each band's input per kernel group: when even their least
       // traffic is above a proposal's, none of them can win (nor tie), for this buffer and every
       // one up to nextChange (the proposals so far do not change before).
@@ -678,7 +660,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
         x.topNeed = needOf(tiledTop, topColumns, x.weights);
       });
       // As for the whole-row families: the top if it fits, else the last fitting entry below.
-      proposeFamily(f, [&](int64_t& change) -> TimedSlot* {
+      proposeFamily(f, [&](int64_t& change) {
         bool columns = topColumns;
         size_t k = tiled - 1;
         const Tile* entry = &tiledTop;
@@ -692,19 +674,18 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
           if (memo_)
             change = std::min(f.topNeed, changeBelowTop(tiled, candidates.tiledSuffixMin, below,
                                                         f.weights, f.unit));
-          if (bufferBytes < f.weights) return nullptr;
+          if (bufferBytes < f.weights) return false;
           if (listed_) {
-            if (below < 0) return nullptr;
+            if (below < 0) return false;
             k = size_t(below);
             columns = k < narrow;
             entry = columns ? &cols[k] : &candidates.rows[k - narrow];
           } else {
-            if (!tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns))
-              return nullptr;
+            if (!tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns)) return false;
             entry = &scanned;
           }
         }
-        return slotOf(first + k, [&] {
+        return setUp(f.slot, [&] {
           startChannelTiling();
           needOf(*entry, columns, f.weights);
           if (listed_) {

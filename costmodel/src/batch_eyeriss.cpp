@@ -46,11 +46,11 @@ Planned planned(uint32_t point, const Layer& layer, const ArrayConfig& c, const 
 void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out) {
   const Eigen::Index m = Eigen::Index(p.size());
   if (m == 0) return;
-  using Ints = CostBatch::Ints;
+  using Ints = ChunkInts;
   Ints cycles(m), compute(m), fillDrain(m);
-  Eigen::ArrayXd spadBits(m), bufferBytes(m);
-  EyerissActions<Eigen::ArrayXd> a;
-  for (Eigen::ArrayXd* x :
+  ChunkReals spadBits(m), bufferBytes(m);
+  EyerissActions<ChunkReals> a;
+  for (ChunkReals* x :
        {&a.macs, &a.outputs, &a.weights, &a.psumRows, &a.streamPixels, &a.imageRows, &a.ifmapBlocks,
         &a.channelRows, &a.setInRows, &a.setPes, &a.multicast, &a.imageStrips, &a.psumPasses,
         &a.dramBytes, &a.outputBytes, &a.pes, &a.glbPjPerByte})
@@ -80,11 +80,10 @@ void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out
   a.cycles = cycles.cast<double>();
 
   const Ints stall = cycles - compute - fillDrain;
-  const EnergyTerms<Eigen::ArrayXd> e = eyerissEnergy(tech, a);
-  const Eigen::ArrayXd power = powerMw<Eigen::ArrayXd>(tech, e.totalPj(), a.cycles);
-  const Eigen::ArrayXd util = utilization<Eigen::ArrayXd>(a.macs, a.pes, a.cycles);
-  const Eigen::ArrayXd area =
-      eyerissArea<Eigen::ArrayXd>(tech, a.pes, spadBits, bufferBytes).totalUm2();
+  const EnergyTerms<ChunkReals> e = eyerissEnergy(tech, a);
+  const ChunkReals power = powerMw<ChunkReals>(tech, e.totalPj(), a.cycles);
+  const ChunkReals util = utilization<ChunkReals>(a.macs, a.pes, a.cycles);
+  const ChunkReals area = eyerissArea<ChunkReals>(tech, a.pes, spadBits, bufferBytes).totalUm2();
 
   for (Eigen::Index i = 0; i < m; ++i) {
     const Planned& q = p[size_t(i)];

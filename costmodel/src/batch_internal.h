@@ -2,6 +2,7 @@
 // batch_eyeriss.cpp).
 #pragma once
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -110,6 +111,10 @@ class ValidDesigns {
 // Points whose closed-form arithmetic is evaluated together: the per-style finish() runs over
 // chunks of this many planned points, so its temporaries stay in cache.
 constexpr size_t kFinishChunk = 512;
+// A chunk's arrays: sized at run time, at most kFinishChunk entries, kept inline (a chunk's
+// arrays and the formulas' temporaries cost no heap allocation).
+using ChunkReals = Eigen::Array<double, Eigen::Dynamic, 1, Eigen::ColMajor, kFinishChunk, 1>;
+using ChunkInts = Eigen::Array<int64_t, Eigen::Dynamic, 1, Eigen::ColMajor, kFinishChunk, 1>;
 
 // Copies every field of point `from` to point `to` (a point equal to one already evaluated).
 void copyPoint(CostBatch& out, size_t from, size_t to);
@@ -160,10 +165,16 @@ class SramEnergyCache {
   double operator()(int64_t bytes) {
     if (bytes == lastBytes_) return lastPj_;  // points come in runs of one design
     lastBytes_ = bytes;
-    for (const auto& [size, pj] : few_)
-      if (size == bytes) return lastPj_ = pj;
+    // A group's buffers ascend: the size after the last one found is the likely next.
+    if (next_ < few_.size() && few_[next_].first == bytes) return lastPj_ = few_[next_++].second;
+    for (size_t k = 0; k < few_.size(); ++k)
+      if (few_[k].first == bytes) {
+        next_ = k + 1;
+        return lastPj_ = few_[k].second;
+      }
     if (few_.size() < kFew) {
       few_.push_back({bytes, tech_.sramPjPerByte(double(bytes))});
+      next_ = few_.size();
       return lastPj_ = few_.back().second;
     }
     auto it = many_.find(bytes);
@@ -178,6 +189,7 @@ class SramEnergyCache {
   std::map<int64_t, double> many_;
   int64_t lastBytes_ = -1;  // sizes are positive
   double lastPj_ = 0;
+  size_t next_ = 0;  // in few_: the entry after the last one found
 };
 
 }  // namespace analects

@@ -51,12 +51,12 @@ Planned planned(uint32_t point, int64_t macs, const ArrayConfig& c, const NvdlaS
 void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out) {
   const Eigen::Index m = Eigen::Index(p.size());
   if (m == 0) return;
-  using Ints = CostBatch::Ints;
+  using Ints = ChunkInts;
   Ints cycles(m), compute(m), fixed(m);
-  Eigen::ArrayXd accPj(m), cbufPj(m), bufferBytes(m), accBytes(m), atomCMinus1(m);
-  NvdlaActions<Eigen::ArrayXd> a;
-  for (Eigen::ArrayXd* x : {&a.macs, &a.steps, &a.blockTaps, &a.atomK, &a.atomC, &a.pes,
-                            &a.dramReadBytes, &a.dramBytes})
+  ChunkReals accPj(m), cbufPj(m), bufferBytes(m), accBytes(m), atomCMinus1(m);
+  NvdlaActions<ChunkReals> a;
+  for (ChunkReals* x : {&a.macs, &a.steps, &a.blockTaps, &a.atomK, &a.atomC, &a.pes,
+                        &a.dramReadBytes, &a.dramBytes})
     x->resize(m);
   SramEnergyCache accSram(tech), cbufSram(tech);  // one each: their last size repeats
   for (Eigen::Index i = 0; i < m; ++i) {
@@ -79,12 +79,11 @@ void finish(const TechTable& tech, const std::vector<Planned>& p, CostBatch& out
 
   const Ints fillDrain = fixed.min(cycles - compute);
   const Ints stall = cycles - compute - fillDrain;
-  const EnergyTerms<Eigen::ArrayXd> e = nvdlaEnergy(tech, a);
-  const Eigen::ArrayXd power = powerMw<Eigen::ArrayXd>(tech, e.totalPj(), a.cycles);
-  const Eigen::ArrayXd util = utilization<Eigen::ArrayXd>(a.macs, a.pes, a.cycles);
-  const Eigen::ArrayXd area =
-      nvdlaArea<Eigen::ArrayXd>(tech, a.pes, a.atomK, atomCMinus1, bufferBytes, accBytes)
-          .totalUm2();
+  const EnergyTerms<ChunkReals> e = nvdlaEnergy(tech, a);
+  const ChunkReals power = powerMw<ChunkReals>(tech, e.totalPj(), a.cycles);
+  const ChunkReals util = utilization<ChunkReals>(a.macs, a.pes, a.cycles);
+  const ChunkReals area =
+      nvdlaArea<ChunkReals>(tech, a.pes, a.atomK, atomCMinus1, bufferBytes, accBytes).totalUm2();
 
   for (Eigen::Index i = 0; i < m; ++i) {
     const Planned& q = p[size_t(i)];

@@ -132,42 +132,58 @@ void sortGroups(std::vector<GroupKey>& keys, size_t classCount) {
   }
   // Dense (class, shape) group ids by first appearance, numbered class by class, then one stable
   // counting pass: a group's points stay in point order, and only a group whose buffers are not
-  // ascending (a class met again later in the batch, say) is sorted, by (buffer, point).
+  // ascending (a class met again later in the batch, say) is reordered, by (buffer, point).
+  // Points come in runs of one group, so the passes work run by run.
+  struct Run {
+    size_t begin, end;
+    uint32_t group;  // provisional id
+  };
+  std::vector<Run> runs;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> shapesOf(classCount);  // (shape, id)
-  std::vector<uint32_t> groupOf(keys.size());
-  std::vector<std::pair<uint32_t, uint32_t>> groups;  // (class, shape) per provisional id
-  for (size_t k = 0; k < keys.size(); ++k) {
-    if (k > 0 && keys[k].cls == keys[k - 1].cls && keys[k].shape == keys[k - 1].shape) {
-      groupOf[k] = groupOf[k - 1];  // points come in runs of one group
-      continue;
-    }
+  std::vector<size_t> groupSize;  // per provisional id
+  for (size_t k = 0; k < keys.size();) {
+    size_t end = k + 1;
+    while (end < keys.size() && keys[end].cls == keys[k].cls && keys[end].shape == keys[k].shape)
+      ++end;
     auto& known = shapesOf[keys[k].cls];
     auto it = std::find_if(known.rbegin(), known.rend(),
                            [&](const auto& e) { return e.first == keys[k].shape; });
+    uint32_t group;
     if (it == known.rend()) {
-      known.push_back({keys[k].shape, uint32_t(groups.size())});
-      groups.push_back({keys[k].cls, keys[k].shape});
-      groupOf[k] = known.back().second;
+      group = uint32_t(groupSize.size());
+      known.push_back({keys[k].shape, group});
+      groupSize.push_back(0);
     } else {
-      groupOf[k] = it->second;
+      group = it->second;
     }
+    groupSize[group] += end - k;
+    runs.push_back({k, end, group});
+    k = end;
   }
-  // Renumber the groups class by class (first appearance within a class).
-  std::vector<uint32_t> renumber(groups.size());
-  uint32_t next = 0;
+  // Renumbered class by class (first appearance within a class): each group's first slot.
+  std::vector<size_t> fill(groupSize.size());
+  std::vector<size_t> start;  // per renumbered group, and the end
+  start.reserve(groupSize.size() + 1);
+  size_t next = 0;
   for (const auto& known : shapesOf)
-    for (const auto& e : known) renumber[e.second] = next++;
-  std::vector<size_t> start(groups.size() + 1, 0);
-  for (size_t k = 0; k < keys.size(); ++k) ++start[renumber[groupOf[k]] + 1];
-  for (size_t g = 0; g < groups.size(); ++g) start[g + 1] += start[g];
+    for (const auto& e : known) {
+      start.push_back(next);
+      fill[e.second] = next;
+      next += groupSize[e.second];
+    }
+  start.push_back(next);
   std::vector<GroupKey> sorted(keys.size());
-  std::vector<size_t> fill(start.begin(), start.end() - 1);
-  for (size_t k = 0; k < keys.size(); ++k) sorted[fill[renumber[groupOf[k]]]++] = keys[k];
+  for (const Run& r : runs) {
+    std::copy(keys.begin() + ptrdiff_t(r.begin), keys.begin() + ptrdiff_t(r.end),
+              sorted.begin() + ptrdiff_t(fill[r.group]));
+    fill[r.group] += r.end - r.begin;
+  }
+  const size_t groups = groupSize.size();
   auto less = [](const GroupKey& a, const GroupKey& b) {
     return std::tie(a.buffer, a.point) < std::tie(b.buffer, b.point);
   };
   std::vector<GroupKey> scratch;
-  for (size_t g = 0; g < groups.size(); ++g) {
+  for (size_t g = 0; g < groups; ++g) {
     const auto first = sorted.begin() + ptrdiff_t(start[g]),
                last = sorted.begin() + ptrdiff_t(start[g + 1]);
     const auto run = std::is_sorted_until(first, last, less);
@@ -184,8 +200,9 @@ void sortGroups(std::vector<GroupKey>& keys, size_t classCount) {
       continue;
     }
     scratch.assign(first, last);
-    const size_t runs = n / length;
-    for (size_t k = 0; k < n; ++k) first[ptrdiff_t(k)] = scratch[(k % runs) * length + k / runs];
+    const size_t copyCount = n / length;
+    for (size_t k = 0; k < n; ++k)
+      first[ptrdiff_t(k)] = scratch[(k % copyCount) * length + k / copyCount];
   }
   keys.swap(sorted);
 }

@@ -139,14 +139,16 @@ void eyerissEvaluateBatch(const CostModel& model, const std::vector<Layer>& laye
   order.reserve(mine.size());
   ShapeIds<9> shapeIds;
   ValidDesigns valid;
+  uint32_t shape = 0;  // of the last valid design
   for (uint32_t i : mine) {
     const EvalPoint& p = points[i];
     const ArrayConfig& c = p.config;
     const bool ok = classes.classOf[p.layer] >= 0 && c.style == Style::Eyeriss && c.rows >= 1 &&
                     c.cols >= 1 && c.bufferBytes >= 1 && valid(c);
     if (ok)
-      order.push_back(
-          {uint32_t(classes.classOf[p.layer]), shapeIds(shapeOf(c)), c.bufferBytes, i});
+      order.push_back({uint32_t(classes.classOf[p.layer]),
+                       valid.sameAsLast() ? shape : (shape = shapeIds(shapeOf(c))), c.bufferBytes,
+                       i});
     else
       out.set(i, model.evaluate(layers[p.layer], c));
   }

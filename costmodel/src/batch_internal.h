@@ -85,13 +85,16 @@ class ShapeIds {
 class ValidDesigns {
  public:
   bool operator()(const ArrayConfig& c) {
-    if (have_ && sameButBuffer(c, last_))
-      return c.bufferBytes >= 1 && c.bufferBytes <= kMaxBufferBytes;
+    sameAsLast_ = have_ && sameButBuffer(c, last_);
+    if (sameAsLast_) return c.bufferBytes >= 1 && c.bufferBytes <= kMaxBufferBytes;
     if (!c.valid()) return false;
     have_ = true;
     last_ = c;
     return true;
   }
+  // The design just checked was the last valid one but for its buffer (what a caller derived
+  // from that design still holds).
+  bool sameAsLast() const { return sameAsLast_; }
 
  private:
   static_assert(sizeof(ArrayConfig) == 16 * sizeof(int64_t),
@@ -104,7 +107,7 @@ class ValidDesigns {
            a.pipelineDepth == b.pipelineDepth && a.dramBytesPerCycle == b.dramBytesPerCycle &&
            a.dramLatencyCycles == b.dramLatencyCycles;
   }
-  bool have_ = false;
+  bool have_ = false, sameAsLast_ = false;
   ArrayConfig last_;
 };
 

@@ -126,12 +126,14 @@ void nvdlaEvaluateBatch(const CostModel& model, const std::vector<Layer>& layers
   order.reserve(mine.size());
   ShapeIds<7> shapeIds;
   ValidDesigns valid;
+  uint32_t shape = 0;  // of the last valid design
   for (uint32_t i : mine) {
     const EvalPoint& p = points[i];
     const bool ok =
         classes.classOf[p.layer] >= 0 && p.config.style == Style::Nvdla && valid(p.config);
     if (ok)
-      order.push_back({uint32_t(classes.classOf[p.layer]), shapeIds(shapeOf(p.config)),
+      order.push_back({uint32_t(classes.classOf[p.layer]),
+                       valid.sameAsLast() ? shape : (shape = shapeIds(shapeOf(p.config))),
                        p.config.bufferBytes, i});
     else
       out.set(i, model.evaluate(layers[p.layer], p.config));

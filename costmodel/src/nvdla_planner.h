@@ -123,7 +123,7 @@ class NvdlaPlanner {
   NvdlaSchedule work_;  // plan()'s probe: base_ with the tiling under test
   int64_t accDepthPixels_ = 0;
   int64_t compulsory_ = 0;  // DRAM read bytes when every byte moves once
-  int64_t channelTiledFloor_ = 0;  // nvdlaChannelTiledReadBytesLowerBound(base_)
+  int64_t minInputRows_ = 0, minInputCols_ = 0;  // nvdlaMinInputRows / Cols(base_)
   int64_t saturationBytes_ = 0;
   bool haveSaturated_ = false;  // memo: the plan for buffers of saturationBytes_ and more
   Tiling saturated_{};
@@ -160,8 +160,10 @@ class NvdlaPlanner {
   // buffer it was made at to the one before the family's next change (the need of the next
   // entry that fits). A batch plans buffers in ascending order, so a family never returns to
   // an earlier pick and nothing else is kept.
+  // `floor`: a lower bound on the traffic of every tiling of the family
+  // (nvdlaReadBytesLowerBound): one whose floor is above a proposal's cannot win or tie.
   struct Family {
-    int64_t weights = 0, residentInput = 0, topNeed = 0, unit = 0;
+    int64_t weights = 0, residentInput = 0, topNeed = 0, unit = 0, floor = 0;
     uint64_t generation = 0;
     int64_t pickFrom = 1, pickUpTo = 0;
     bool hasPick = false;

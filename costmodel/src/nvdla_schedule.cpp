@@ -315,7 +315,8 @@ void NvdlaPlanner::reset(const Layer& layer, const ArrayConfig& config,
   once.bandRows = once.P, once.bands = 1;
   compulsory_ = once.superGroups * once.images * once.bandInputBytes(0) +
                 once.superGroups * once.kernelGroups * once.weightGroupBytes;
-  channelTiledFloor_ = nvdlaChannelTiledReadBytesLowerBound(base_);
+  minInputRows_ = once.bandInputRows(0);  // nvdlaMinInputRows(base_)
+  minInputCols_ = nvdlaMinInputCols(base_);
   // bufferNeed() <= 2 * H * W * Cpad (any input tile) + 2 * kgN * one group's weights.
   const __int128 saturation = 2 * __int128(base_.H) * base_.W * base_.paddedChannels +
                               2 * __int128(base_.kernelGroups) * base_.weightGroupBytes;
@@ -552,8 +553,12 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
       x.weights = bufferNeedWeightPart(s);
       x.residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
       x.unit = 2 * s.W * s.paddedChannels;
+      x.floor = nvdlaReadBytesLowerBound(s, minInputRows_, s.W);
       x.topNeed = needOf(x, rowsTop);
     });
+    // None of its tilings can move as little as a proposal so far, for this buffer and every
+    // one up to nextChange (the proposals so far do not change before).
+    if (found && leastTraffic < f.floor) continue;
     // The family's pick: the top (the tallest band) if it fits; else, unless the input is
     // resident (then the need is the same for every band height), the last fitting entry below.
     proposeFamily(f, [&](int64_t& change) {
@@ -644,10 +649,6 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
                                   : (wholeRows ? rowsTop : colsTop_);
     size_t index = kVariants;  // this channel tile's family
     for (int64_t cbT = base.channelBlocks;; cbT = ceilDiv(cbT, 2), ++index) {
-      // Split channels refetch each band's input per kernel group: when even their least
-      // traffic is above a proposal's, none of them can win (nor tie), for this buffer and every
-      // one up to nextChange (the proposals so far do not change before).
-      if (cbT < base.channelBlocks && found && leastTraffic < channelTiledFloor_) break;
       auto startChannelTiling = [&] {
         startTiling(NvdlaOrder::BandOuter, false, false);
         s.channelTile = cbT;
@@ -657,43 +658,50 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
         startChannelTiling();
         x.weights = bufferNeedWeightPart(s);
         x.unit = 2 * cbT * s.atomC;
+        x.floor = nvdlaReadBytesLowerBound(s, minInputRows_, minInputCols_);
         x.topNeed = needOf(tiledTop, topColumns, x.weights);
       });
+      // As for the whole-row families; split channels (cbT < cbN) refetch each band's input
+      // per kernel group, and their floors are all the same: none of the rest can win either.
+      const bool beaten = found && leastTraffic < f.floor;
+      if (beaten && cbT < base.channelBlocks) break;
       // As for the whole-row families: the top if it fits, else the last fitting entry below.
-      proposeFamily(f, [&](int64_t& change) {
-        bool columns = topColumns;
-        size_t k = tiled - 1;
-        const Tile* entry = &tiledTop;
-        Tile scanned;
-        if (f.topNeed > bufferBytes) {
-          // The last fitting entry below the top (with the lists; the memo always has them).
-          const ptrdiff_t below = !listed_ || bufferBytes < f.weights
-                                      ? -1
-                                      : lastBelowTop(tiled, candidates.tiledSuffixMin,
-                                                     (bufferBytes - f.weights) / f.unit);
-          if (memo_)
-            change = std::min(f.topNeed, changeBelowTop(tiled, candidates.tiledSuffixMin, below,
-                                                        f.weights, f.unit));
-          if (bufferBytes < f.weights) return false;
-          if (listed_) {
-            if (below < 0) return false;
-            k = size_t(below);
-            columns = k < narrow;
-            entry = columns ? &cols[k] : &candidates.rows[k - narrow];
-          } else {
-            if (!tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns)) return false;
-            entry = &scanned;
+      if (!beaten)
+        proposeFamily(f, [&](int64_t& change) {
+          bool columns = topColumns;
+          size_t k = tiled - 1;
+          const Tile* entry = &tiledTop;
+          Tile scanned;
+          if (f.topNeed > bufferBytes) {
+            // The last fitting entry below the top (with the lists; the memo always has them).
+            const ptrdiff_t below = !listed_ || bufferBytes < f.weights
+                                        ? -1
+                                        : lastBelowTop(tiled, candidates.tiledSuffixMin,
+                                                       (bufferBytes - f.weights) / f.unit);
+            if (memo_)
+              change = std::min(f.topNeed, changeBelowTop(tiled, candidates.tiledSuffixMin, below,
+                                                          f.weights, f.unit));
+            if (bufferBytes < f.weights) return false;
+            if (listed_) {
+              if (below < 0) return false;
+              k = size_t(below);
+              columns = k < narrow;
+              entry = columns ? &cols[k] : &candidates.rows[k - narrow];
+            } else {
+              if (!tiledBelowTop((bufferBytes - f.weights) / f.unit, scanned, columns))
+                return false;
+              entry = &scanned;
+            }
           }
-        }
-        return setUp(f.slot, [&] {
-          startChannelTiling();
-          needOf(*entry, columns, f.weights);
-          if (listed_) {
-            rowsEntry = k >= narrow ? &candidates.rows[k - narrow] : &candidates.oneRow;
-            colsEntry = k >= narrow ? nullptr : &cols[k];
-          }
+          return setUp(f.slot, [&] {
+            startChannelTiling();
+            needOf(*entry, columns, f.weights);
+            if (listed_) {
+              rowsEntry = k >= narrow ? &candidates.rows[k - narrow] : &candidates.oneRow;
+              colsEntry = k >= narrow ? nullptr : &cols[k];
+            }
+          });
         });
-      });
       if (cbT == 1) break;
     }
   }

@@ -370,24 +370,27 @@ int64_t minInputCols(const NvdlaSchedule& s) {
   return n;
 }
 
-// Every kernel group's weights once per super-group, and the input rows / columns some tap
-// reads `inputLoads` times per (super-group, image): sum_b inRows(b) is at least the rows of
-// one whole-image band (the bands' spans cover its span, or its tap rows), and sum_c inCols(c)
-// at least minInputCols().
-int64_t minReadBytes(const NvdlaSchedule& s, int64_t inputLoads) {
-  NvdlaSchedule whole = s;
-  whole.bandRows = s.P, whole.bands = 1;
-  return s.superGroups * s.kernelGroups * s.weightGroupBytes +
-         s.superGroups * s.images * whole.bandInputRows(0) * minInputCols(s) * s.paddedChannels *
-             inputLoads;
-}
-
 }  // namespace
 
-int64_t nvdlaChannelTiledReadBytesLowerBound(const NvdlaSchedule& s) {
-  // With channelTiles > 1 every (band, column tile) is fetched once per kernel group
-  // (nvdlaTraffic()'s inputPerKg).
-  return minReadBytes(s, s.kernelGroups);
+int64_t nvdlaMinInputRows(const NvdlaSchedule& s) {
+  NvdlaSchedule whole = s;
+  whole.bandRows = s.P, whole.bands = 1;
+  return whole.bandInputRows(0);
+}
+
+int64_t nvdlaMinInputCols(const NvdlaSchedule& s) {
+  return minInputCols(s);
+}
+
+int64_t nvdlaReadBytesLowerBound(const NvdlaSchedule& s, int64_t minRows, int64_t minCols) {
+  // nvdlaTraffic()'s terms at their least: every (band, column tile) is fetched once, or once
+  // per kernel group when reloaded (inputPerKg); weights load once per super-group when
+  // resident, else at least once per image.
+  const bool inputPerKg = (s.order == NvdlaOrder::KgOuter && !s.inputResident) ||
+                          (s.order == NvdlaOrder::BandOuter && s.channelTiles > 1);
+  return s.superGroups * (s.weightsResident ? 1 : s.images) * s.kernelGroups * s.weightGroupBytes +
+         s.superGroups * s.images * minRows * minCols * s.paddedChannels *
+             (inputPerKg ? s.kernelGroups : 1);
 }
 
 int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s) {
@@ -406,7 +409,10 @@ int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s) {
   const int64_t blocks = s.superGroups * s.images;
   const int64_t compute = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
   const int64_t writeBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
-  const int64_t readBytes = minReadBytes(s, 1);
+  NvdlaSchedule once = s;  // every byte once: weights resident, input not reloaded
+  once.order = NvdlaOrder::BandOuter, once.weightsResident = true, once.channelTiles = 1;
+  const int64_t readBytes =
+      nvdlaReadBytesLowerBound(once, nvdlaMinInputRows(s), nvdlaMinInputCols(s));
   const int64_t firstLoad = L + 1, lastStore = depth + 1;
   return std::max({firstLoad + compute + lastStore + L,
                    firstLoad + blocks * s.kernelGroups * depth + (writeBytes + B - 1) / B + L,

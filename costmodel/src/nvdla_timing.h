@@ -33,10 +33,16 @@ int64_t nvdlaInputColsTotal(const NvdlaSchedule& s);
 // (any bands, column and channel tiles, order and residency): O(1), for ruling out array
 // shapes that cannot be the fastest before planning them.
 int64_t nvdlaCyclesLowerBound(const NvdlaSchedule& s);
-// A lower bound on nvdlaTraffic(s).dramReadBytes for every tiling of s's layer view that splits
-// the channels (channelTiles > 1, which fetches each band's input once per kernel group): lets
-// the mapper skip channel tilings that cannot move as little as a tiling it already has.
-int64_t nvdlaChannelTiledReadBytesLowerBound(const NvdlaSchedule& s);
+// The least input rows summed over the bands of any band tiling (those of one whole-image
+// band: the bands' spans cover its span, or its tap rows), and the least input columns summed
+// over the column tiles of any column tiling (every column some tap reads; W for whole rows).
+int64_t nvdlaMinInputRows(const NvdlaSchedule& s);
+int64_t nvdlaMinInputCols(const NvdlaSchedule& s);
+// A lower bound on nvdlaTraffic(s).dramReadBytes over every tiling with s's order, residency
+// and channel tiling (one family of the mapper) whose input rows and columns sum to at least
+// minRows and minCols: lets the mapper skip a family that cannot move as little as a tiling it
+// already has.
+int64_t nvdlaReadBytesLowerBound(const NvdlaSchedule& s, int64_t minRows, int64_t minCols);
 // A lower bound on nvdlaTiming(s).cycles for s's own tiling, given its traffic
 // (nvdlaTraffic(s)): O(1), tight when compute hides the DMA (the exact compute, first load and
 // last store). Lets the batched configFor skip timing a tiling that cannot beat a known design.

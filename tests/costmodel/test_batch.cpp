@@ -537,12 +537,16 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
     ASSERT_LE(bound, t.cycles) << describe(l) << " " << c.name() << " kind " << kind;
     ASSERT_GE(bound, nvdlaCyclesLowerBound(s)) << describe(l) << " " << c.name();
     tight += bound == t.cycles;
-    if (s.channelTiles > 1) {  // the mapper skips split channels by this floor
-      ++channelTiled;
-      ASSERT_GE(t.dramReadBytes, nvdlaChannelTiledReadBytesLowerBound(s))
-          << describe(l) << " " << c.name();
-      tightTraffic += t.dramReadBytes == nvdlaChannelTiledReadBytesLowerBound(s);
+    // The mapper skips a family whose floor is above a proposal's traffic.
+    const int64_t minRows = nvdlaMinInputRows(s);
+    ASSERT_GE(t.dramReadBytes, nvdlaReadBytesLowerBound(s, minRows, nvdlaMinInputCols(s)))
+        << describe(l) << " " << c.name();
+    if (s.colTiles == 1) {
+      ASSERT_GE(t.dramReadBytes, nvdlaReadBytesLowerBound(s, minRows, s.W))
+          << describe(l) << " " << c.name() << " kind " << kind;
+      tightTraffic += t.dramReadBytes == nvdlaReadBytesLowerBound(s, minRows, s.W);
     }
+    channelTiled += s.channelTiles > 1;
 
     NvdlaSchedule plain, cut;
     NvdlaTiming plainTiming, cutTiming;
@@ -567,7 +571,7 @@ TEST(NvdlaLowerBound, TilingBoundNeverAboveTheCycles) {
   EXPECT_GT(computeBound, 200);
   EXPECT_GT(checked - computeBound, 200);
   EXPECT_GT(channelTiled, 100);
-  EXPECT_GT(tightTraffic, 5);  // one band, whole rows: every compulsory byte kgN times
+  EXPECT_GT(tightTraffic, 300);  // one band: the floor is the traffic
 }
 
 // The same bound for the Eyeriss-style closed form.

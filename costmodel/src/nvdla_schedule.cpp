@@ -718,7 +718,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
   }
   // Time the picks of the least traffic, in order. Above the cutoff the exact cycles do not
   // matter: such a tiling wins only if every tiling of its traffic is above the cutoff too,
-  // and then the caller discards the plan; one whose bound is above the best so far cannot win.
+  // and then the caller discards the plan; one whose bound is at or above the best so far cannot
+  // win (a tie goes to the earlier proposal).
   // A slot keeps its exact cycles (a scratch slot is not read again).
   bool chosen = false;
   const TimedSlot* best = nullptr;
@@ -732,8 +733,8 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
       const int64_t bound = bounded ? nvdlaTilingCyclesLowerBound(s, t) : 0;
       if (cyclesCutoff != kAboveCutoff && bound > cyclesCutoff) {
         t.cycles = kAboveCutoff;
-      } else if (chosen && bound > bestTiming.cycles) {
-        continue;  // cycles >= bound > best
+      } else if (chosen && bound >= bestTiming.cycles) {
+        continue;  // cycles >= bound >= best, and the best was proposed first
       } else {
         t.cycles = p->timing.cycles = nvdlaCycles(s);
       }

@@ -113,7 +113,7 @@ class ValidDesigns {
 
 // Points whose closed-form arithmetic is evaluated together: the per-style finish() runs over
 // chunks of this many planned points, so its temporaries stay in cache.
-constexpr size_t kFinishChunk = 512;
+constexpr size_t kFinishChunk = 128;
 // A chunk's arrays: sized at run time, at most kFinishChunk entries, kept inline (a chunk's
 // arrays and the formulas' temporaries cost no heap allocation).
 using ChunkReals = Eigen::Array<double, Eigen::Dynamic, 1, Eigen::ColMajor, kFinishChunk, 1>;

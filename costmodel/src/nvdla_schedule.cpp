@@ -517,15 +517,17 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
   auto lastBelowTop = [&](size_t n, const std::vector<int64_t>& suffixMin,
                           int64_t most) -> ptrdiff_t {
     if (n < 2 || suffixMin[0] > most) return -1;
-    size_t lo = 0, hi = n - 2;  // suffixMin[lo] <= most
-    while (lo < hi) {
-      const size_t mid = (lo + hi + 1) / 2;
-      if (suffixMin[mid] <= most)
-        lo = mid;
-      else
-        hi = mid - 1;
+    // Suffix minima ascend: the entries <= most are a prefix of [0, n - 2]. The answer stays in
+    // [pos, pos + len - 1] with suffixMin[pos] <= most; the step is a conditional move, not a
+    // branch (a bisection's branches are coin flips to the predictor).
+    const int64_t* sizes = suffixMin.data();
+    size_t pos = 0, len = n - 1;
+    while (len > 1) {
+      const size_t half = len / 2;
+      pos = sizes[pos + half] <= most ? pos + half : pos;
+      len -= half;
     }
-    return ptrdiff_t(lo);
+    return ptrdiff_t(pos);
   };
   // Without the lists: the same entry, scanning the balanced band heights down from the top.
   auto rowBelowTop = [&](int64_t most, Tile& entry) {

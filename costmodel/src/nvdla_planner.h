@@ -164,6 +164,7 @@ class NvdlaPlanner {
   // (nvdlaReadBytesLowerBound): one whose floor is above a proposal's cannot win or tie.
   struct Family {
     int64_t weights = 0, residentInput = 0, topNeed = 0, unit = 0, floor = 0;
+    NvdlaTrafficTerms traffic;  // of its tilings
     uint64_t generation = 0;
     int64_t pickFrom = 1, pickUpTo = 0;
     bool hasPick = false;

@@ -458,14 +458,15 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
   const NvdlaTileCandidates::Tile *rowsEntry = nullptr, *colsEntry = nullptr;
   // The tiling setTiling() puts in s (with its list entries), with its traffic (cycles -1 until
   // timed), into the family's slot.
-  auto setUp = [&](TimedSlot& x, auto&& setTiling) {
+  auto setUp = [&](TimedSlot& x, const Family& f, auto&& setTiling) {
     setTiling();
     if (!rowsEntry) {
       x.timing = nvdlaTraffic(s);
     } else {
       if (rowsEntry->total < 0) rowsEntry->total = nvdlaInputRowsTotal(s);
       if (colsEntry && colsEntry->total < 0) colsEntry->total = nvdlaInputColsTotal(s);
-      x.timing = nvdlaTraffic(s, rowsEntry->total, colsEntry ? colsEntry->total : s.W);
+      x.timing =
+          f.traffic.of(rowsEntry->total, colsEntry ? colsEntry->total : s.W, s.bands * s.colTiles);
     }
     x.timing.cycles = -1;
     x.tiling =
@@ -556,6 +557,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
       x.residentInput = v.inputResident ? bufferNeedInputPart(s) : 0;
       x.unit = 2 * s.W * s.paddedChannels;
       x.floor = nvdlaReadBytesLowerBound(s, minInputRows_, s.W);
+      x.traffic = nvdlaTrafficTerms(s);
       x.topNeed = needOf(x, rowsTop);
     });
     // None of its tilings can move as little as a proposal so far, for this buffer and every
@@ -589,7 +591,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
           entry = &scanned;
         }
       }
-      return setUp(f.slot, [&] {
+      return setUp(f.slot, f, [&] {
         startTiling(v.order, v.weightsResident, v.inputResident);
         needOf(f, *entry);
         if (listed_) rowsEntry = &candidates.rows[k], colsEntry = nullptr;
@@ -661,6 +663,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
         x.weights = bufferNeedWeightPart(s);
         x.unit = 2 * cbT * s.atomC;
         x.floor = nvdlaReadBytesLowerBound(s, minInputRows_, minInputCols_);
+        x.traffic = nvdlaTrafficTerms(s);
         x.topNeed = needOf(tiledTop, topColumns, x.weights);
       });
       // As for the whole-row families; split channels (cbT < cbN) refetch each band's input
@@ -695,7 +698,7 @@ bool NvdlaPlanner::plan(int64_t bufferBytes, Tiling& out, NvdlaTiming& timing, s
               entry = &scanned;
             }
           }
-          return setUp(f.slot, [&] {
+          return setUp(f.slot, f, [&] {
             startChannelTiling();
             needOf(*entry, columns, f.weights);
             if (listed_) {

@@ -328,22 +328,25 @@ NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s) {
   return nvdlaTraffic(s, nvdlaInputRowsTotal(s), nvdlaInputColsTotal(s));
 }
 
-NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s, int64_t inRowsTotal, int64_t inColsTotal) {
-  NvdlaTiming t;
+NvdlaTrafficTerms nvdlaTrafficTerms(const NvdlaSchedule& s) {
+  NvdlaTrafficTerms t;
   const int64_t blocks = s.superGroups * s.images;
   t.computeCycles = blocks * s.kernelGroups * s.channelBlocks * s.R * s.S * s.P * s.Q;
+  t.writeBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
   // Every (band, column tile) is fetched once, or once per kernel group when it is reloaded.
   const bool inputPerKg = (s.order == NvdlaOrder::KgOuter && !s.inputResident) ||
                           (s.order == NvdlaOrder::BandOuter && s.channelTiles > 1);
-  const int64_t weightLoadsPerGroup =
-      s.weightsResident
-          ? 1
-          : (s.order == NvdlaOrder::BandOuter ? s.images * s.bands * s.colTiles : s.images);
-  t.dramReadBytes =
-      blocks * inRowsTotal * inColsTotal * s.paddedChannels * (inputPerKg ? s.kernelGroups : 1) +
-      s.superGroups * weightLoadsPerGroup * s.kernelGroups * s.weightGroupBytes;
-  t.dramWriteBytes = blocks * s.kernelGroups * s.atomK * s.P * s.Q * s.outputBytes;
+  t.inputBytesPerRowCol = blocks * s.paddedChannels * (inputPerKg ? s.kernelGroups : 1);
+  // Weights: once per super-group when resident, else once per image (KgOuter) or per (image,
+  // band, column tile) (BandOuter).
+  t.weightsPerTile = !s.weightsResident && s.order == NvdlaOrder::BandOuter;
+  t.weightBytesPerLoad =
+      s.superGroups * (s.weightsResident ? 1 : s.images) * s.kernelGroups * s.weightGroupBytes;
   return t;
+}
+
+NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s, int64_t inRowsTotal, int64_t inColsTotal) {
+  return nvdlaTrafficTerms(s).of(inRowsTotal, inColsTotal, s.bands * s.colTiles);
 }
 
 namespace {

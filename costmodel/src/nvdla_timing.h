@@ -27,6 +27,24 @@ NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s);
 // column tiles (nvdlaInputRowsTotal / nvdlaInputColsTotal, which depend on the layer view's
 // geometry and the band height / column tile only): the mapper keeps them per candidate.
 NvdlaTiming nvdlaTraffic(const NvdlaSchedule& s, int64_t inRowsTotal, int64_t inColsTotal);
+// nvdlaTraffic() of every tiling with s's order, residency and channel tiling (one family of
+// the mapper), as terms of the tiling's input rows and columns summed over its bands and column
+// tiles and its (band, column tile) count: the mapper computes them once per family.
+struct NvdlaTrafficTerms {
+  int64_t computeCycles = 0, writeBytes = 0;  // do not depend on the tiling
+  int64_t inputBytesPerRowCol = 0;            // per input row x column fetched
+  int64_t weightBytesPerLoad = 0;             // every kernel group's weights, as often as loaded
+  bool weightsPerTile = false;                // ... and again per (band, column tile)
+  NvdlaTiming of(int64_t inRowsTotal, int64_t inColsTotal, int64_t tiles) const {
+    NvdlaTiming t;
+    t.computeCycles = computeCycles;
+    t.dramReadBytes = inputBytesPerRowCol * inRowsTotal * inColsTotal +
+                      weightBytesPerLoad * (weightsPerTile ? tiles : 1);
+    t.dramWriteBytes = writeBytes;
+    return t;
+  }
+};
+NvdlaTrafficTerms nvdlaTrafficTerms(const NvdlaSchedule& s);
 int64_t nvdlaInputRowsTotal(const NvdlaSchedule& s);
 int64_t nvdlaInputColsTotal(const NvdlaSchedule& s);
 // A lower bound on nvdlaTiming(s).cycles for every tiling of s's layer view on s's array

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <vector>
 
 #include "analects/costmodel/batch.h"
@@ -145,6 +146,9 @@ class FinishChunks {
   // Point `to` gets point `from`'s results (from was added or set earlier; copies chain in order).
   void copy(uint32_t from, uint32_t to) { copies_.push_back({from, to}); }
   void flush() {
+    // finish() holds a chunk in arrays of at most kFinishChunk entries (ChunkReals).
+    if (points_.size() > kFinishChunk)
+      throw std::logic_error("FinishChunks: a point added without makeRoom()");
     finish_(tech_, points_, out_);
     points_.clear();
     for (const auto& [from, to] : copies_) copyPoint(out_, from, to);

@@ -620,19 +620,39 @@ TEST(EyerissLowerBound, NeverAboveTheCycles) {
   EXPECT_GT(tight, 300);  // within 10 % of the cycles
 }
 
+namespace {
+
+// A random valid NVDLA-style layer and design, its candidate lists and a planner sharing them
+// (memo on when asked), redrawn in place as a batch reuses its planner.
+struct ListedCase {
+  Layer l;
+  ArrayConfig c;
+  NvdlaTileCandidates tiles;
+  NvdlaPlanner planner;
+  // False when the pair drawn is not valid (draw again).
+  bool draw(std::mt19937_64& rng, bool memo) {
+    if (!randomValidPair(rng, Style::Nvdla, l, c)) return false;
+    tiles.build(l, c);
+    planner.reset(l, c, &tiles);
+    if (memo) planner.enableMemo();
+    return true;
+  }
+};
+
+}  // namespace
+
 // A single plan scans down from the top of the candidate lists without building them; with the
 // lists (shared by a batch, or built for the memo) it bisects. Both pick the same schedule, for
 // buffers from below the smallest tile to above saturation.
 TEST(NvdlaPlanner, SinglePlanChoosesAsWithTheLists) {
   std::mt19937_64 rng(719);
   int checked = 0;
+  ListedCase k;
   for (int i = 0; i < 1500; ++i) {
-    Layer l;
-    ArrayConfig c;
-    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
-    NvdlaTileCandidates tiles;
-    tiles.build(l, c);
-    NvdlaPlanner listed(l, c, &tiles);
+    if (!k.draw(rng, false)) continue;
+    const Layer& l = k.l;
+    const ArrayConfig& c = k.c;
+    NvdlaPlanner& listed = k.planner;
     for (int b = 0; b < 6; ++b) {
       const int64_t buffer = b == 0 ? c.bufferBytes : int64_t(1) << pick(rng, 5, 22);
       NvdlaSchedule a, e;
@@ -698,14 +718,12 @@ void expectMemoPlanAsFresh(std::mt19937_64& rng, const Layer& l, const ArrayConf
 TEST(NvdlaPlanner, MemoReuseMatchesFreshPlansOnDenseSweeps) {
   std::mt19937_64 rng(733);
   int exact = 0, reusedRuns = 0;
+  ListedCase k;
   for (int i = 0; i < 400; ++i) {
-    Layer l;
-    ArrayConfig c;
-    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
-    NvdlaTileCandidates tiles;
-    tiles.build(l, c);
-    NvdlaPlanner memo(l, c, &tiles);
-    memo.enableMemo();
+    if (!k.draw(rng, true)) continue;
+    const Layer& l = k.l;
+    const ArrayConfig& c = k.c;
+    NvdlaPlanner& memo = k.planner;
     int64_t buffer = pick(rng, 16, 600), previousCycles = -1;
     while (buffer < 4 * memo.saturationBytes() + 1024 && buffer < (int64_t(1) << 26)) {
       const int before = exact;
@@ -728,14 +746,12 @@ TEST(NvdlaPlanner, MemoReuseMatchesFreshPlansOnDenseSweeps) {
 TEST(NvdlaPlanner, MemoFamiliesMatchFreshPlansInAnyBufferOrder) {
   std::mt19937_64 rng(757);
   int exact = 0;
+  ListedCase k;
   for (int i = 0; i < 300; ++i) {
-    Layer l;
-    ArrayConfig c;
-    if (!randomValidPair(rng, Style::Nvdla, l, c)) continue;
-    NvdlaTileCandidates tiles;
-    tiles.build(l, c);
-    NvdlaPlanner memo(l, c, &tiles);
-    memo.enableMemo();
+    if (!k.draw(rng, true)) continue;
+    const Layer& l = k.l;
+    const ArrayConfig& c = k.c;
+    NvdlaPlanner& memo = k.planner;
     // Needs of whole-row and tiled candidates are near multiples of these: thresholds and
     // their neighbours get hit.
     std::vector<int64_t> buffers;
